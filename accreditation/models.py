@@ -1,0 +1,1 @@
+"""Accreditation: instruments, applications, scores and decisions."""

@@ -1,0 +1,1 @@
+"""Monev: cycles, visits, findings and follow-ups."""

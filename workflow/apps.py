@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class WorkflowConfig(AppConfig):
+    name = "workflow"
+    verbose_name = _("Workflow engine")
+
+    def ready(self) -> None:
+        from workflow import audit
+
+        audit.connect_signals()
