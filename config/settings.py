@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "cases",
     "accreditation",
     "monitoring",
+    # After our apps, so that our templates for its pages win.
+    "allauth",
+    "allauth.account",
 ]
 
 MIDDLEWARE = [
@@ -61,9 +64,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "viewflow.middleware.SiteMiddleware",
+    "viewflow.middleware.HotwireTurboMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -108,6 +114,7 @@ CACHES = {
 AUTH_USER_MODEL = "workflow.User"
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 # No guardian "AnonymousUser" row: anonymous visitors hold no object grants.
@@ -124,6 +131,21 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "workflow:login"
 LOGIN_REDIRECT_URL = "workflow:home"
 LOGOUT_REDIRECT_URL = "workflow:login"
+
+# LKS operators sign up with an email address they must confirm (django-allauth);
+# staff accounts are made by their office administrator.
+ACCOUNT_LOGIN_METHODS = {"username", "email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Pilar] "
+ACCOUNT_LOGOUT_REDIRECT_URL = "workflow:login"
+
+# Public pages that are rate limited (django-ratelimit) use this cache.
+RATELIMIT_USE_CACHE = "default"
+VIEWFLOW = {"AUTOREGISTER": False}
 
 # History rows are an audit trail: a revert would bypass the transition service.
 SIMPLE_HISTORY_REVERT_DISABLED = True

@@ -6,5 +6,7 @@ from django.urls import include, path
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("akun/", include("allauth.urls")),
+    path("", include("cases.urls")),
     path("", include("workflow.urls")),
 ]

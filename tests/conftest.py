@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from cases.models import Lks, Registration
-from cases.services import registration_create
+from cases.services.registration import registration_create
 from tests.factories import LksFactory, OrganisationFactory, UserFactory, region
 from workflow.models import Organisation, Role, User
 from workflow.services import membership_grant

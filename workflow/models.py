@@ -180,3 +180,42 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.organisation_role}"
+
+
+class TaskDeadline(models.Model):
+    """Due date of a human workflow task, counted in the office's working days.
+
+    viewflow's Task has no due date; this one-to-one row carries it, plus the
+    office and region the task belongs to, so that inbox and queue filters are
+    one indexed join. ``due_date`` is empty while the clock is stopped (the
+    file is with the LKS).
+    """
+
+    task = models.OneToOneField(
+        "viewflow.Task",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="deadline",
+    )
+    office = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="task_deadlines"
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="task_deadlines"
+    )
+    budget_days = models.PositiveSmallIntegerField(_("working days allowed"))
+    started_on = models.DateField(_("started on"))
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("task deadline")
+        verbose_name_plural = _("task deadlines")
+        indexes = [
+            # Queue and inbox pages filter tasks by office and sort by due date.
+            models.Index(
+                fields=["office", "due_date"], name="workflow_deadline_office"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"task {self.task_id} due {self.due_date}"

@@ -24,7 +24,7 @@ pytestmark = [
 def test_two_verifiers_acting_at_once_one_wins_the_other_is_stale(
     world: World,
 ) -> None:
-    from cases.services import registration_create
+    from cases.services.registration import registration_create
 
     registration = registration_create(
         actor=world.operator_bogor, lks=world.lks_bogor, kind=Registration.Kind.FIRST

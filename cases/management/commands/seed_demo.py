@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from cases.models import Lks, Registration
-from cases.services import registration_create
+from cases.services.registration import registration_create
 from workflow.models import Organisation, Region, Role, User
 from workflow.services import membership_grant, transition_run
 
