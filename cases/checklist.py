@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
-from cases.models import Document, DocumentType, Registration
+from cases.models import (
+    BoardMember,
+    Document,
+    DocumentReview,
+    DocumentType,
+    Lks,
+    Registration,
+)
 
 
 def required_document_types(*, registration: Registration) -> QuerySet[DocumentType]:
@@ -24,22 +33,60 @@ def required_document_types(*, registration: Registration) -> QuerySet[DocumentT
     return types.filter(required=True).order_by("position", "pk")
 
 
-def missing_document_types(*, registration: Registration) -> list[DocumentType]:
-    """Required types with no uploaded version, or whose newest version was
-    judged "tidak sesuai" and not replaced since."""
-    required = list(required_document_types(registration=registration))
+def latest_documents(*, registration: Registration) -> dict[int, Document]:
+    """The newest uploaded version per document type, with its reviews loaded."""
     latest: dict[int, Document] = {}
     uploads = Document.objects.filter(registration=registration).prefetch_related(
         "reviews"
     )
     for document in uploads.order_by("document_type_id", "-version"):
         latest.setdefault(document.document_type_id, document)
-    return [t for t in required if not _acceptable(latest.get(t.pk))]
+    return latest
 
 
-def _acceptable(document: Document | None) -> bool:
+def newest_verdict(document: Document | None) -> str | None:
     if document is None:
-        return False
-    reviews = list(document.reviews.all())
-    newest = reviews[0] if reviews else None
-    return newest is None or newest.verdict != "tidak_sesuai"
+        return None
+    reviews = list(document.reviews.all())  # ordered newest first
+    return reviews[0].verdict if reviews else None
+
+
+def missing_document_types(*, registration: Registration) -> list[DocumentType]:
+    """Required types with no upload, or whose newest upload was judged
+    "tidak sesuai" and not replaced since: what blocks a submission."""
+    latest = latest_documents(registration=registration)
+    return [
+        t
+        for t in required_document_types(registration=registration)
+        if t.pk not in latest
+        or newest_verdict(latest[t.pk]) == DocumentReview.Verdict.DOES_NOT_CONFORM
+    ]
+
+
+def unconfirmed_document_types(*, registration: Registration) -> list[DocumentType]:
+    """Required types whose newest upload a verifier has not marked "sesuai":
+    what blocks a "verified" decision."""
+    latest = latest_documents(registration=registration)
+    return [
+        t
+        for t in required_document_types(registration=registration)
+        if newest_verdict(latest.get(t.pk)) != DocumentReview.Verdict.CONFORMS
+    ]
+
+
+def profile_gaps(*, lks: Lks) -> list[str | Promise]:
+    """What the LKS profile still lacks before a case can be submitted, by label."""
+    wanted = ["name", "address", "kecamatan_code", "desa_code", "deed_number"]
+    wanted += ["deed_date", "capacity"]
+    if lks.has_legal_entity:
+        wanted += ["sk_kemenkumham", "npwp"]
+    gaps: list[str | Promise] = [
+        Lks._meta.get_field(name).verbose_name  # type: ignore[union-attr]
+        for name in wanted
+        if getattr(lks, name) in (None, "")
+    ]
+    if not lks.service_types:
+        gaps.append(Lks._meta.get_field("service_types").verbose_name)
+    if not lks.board.filter(position=BoardMember.Position.CHAIR).exists():
+        gaps.append(_("board chair (ketua)"))
+    return gaps

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
@@ -310,7 +311,7 @@ class Registration(ConcurrentTransitionMixin, AuditedModel):
         permission="cases.submit_registration",
     )
     def submit(self) -> None:
-        pass
+        self.submitted_at = timezone.now()
 
     @transition(
         field=state,
@@ -318,8 +319,9 @@ class Registration(ConcurrentTransitionMixin, AuditedModel):
         target=State.IN_VERIFICATION,
         permission="cases.verify_registration",
     )
-    def start_verification(self) -> None:
-        pass
+    def start_verification(self, *, receipt_number: str = "") -> None:
+        # The receipt number is given once, when the file is first received.
+        self.receipt_number = self.receipt_number or receipt_number
 
     @transition(
         field=state,
@@ -559,7 +561,8 @@ class RegistrationCertificate(ConcurrentTransitionMixin, AuditedModel):
     )
     token = models.CharField(_("verification token"), max_length=64, unique=True)
     pdf = models.FileField(_("PDF"), upload_to="certificates/", max_length=200)
-    pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64)
+    # Indexed: the public check finds a certificate by the hash of an uploaded PDF.
+    pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, db_index=True)
     signer_name = models.CharField(_("signer name"), max_length=150)
     signer_nip = models.CharField(_("signer NIP"), max_length=18, blank=True)
     signer_title = models.CharField(_("signer title"), max_length=150)
@@ -580,6 +583,7 @@ class RegistrationCertificate(ConcurrentTransitionMixin, AuditedModel):
             ("suspend_certificate", _("Suspend or reinstate a Tanda Registrasi")),
             ("revoke_certificate", _("Revoke a Tanda Registrasi")),
             ("expire_certificate", _("Mark a Tanda Registrasi expired")),
+            ("supersede_certificate", _("Supersede a Tanda Registrasi by its renewal")),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -634,7 +638,7 @@ class RegistrationCertificate(ConcurrentTransitionMixin, AuditedModel):
         field=state,
         source=[State.ACTIVE, State.EXPIRED],
         target=State.SUPERSEDED,
-        permission="cases.sign_registration",
+        permission="cases.supersede_certificate",
     )
     def supersede(self) -> None:
         pass

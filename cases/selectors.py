@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
-from cases.models import Lks, Registration
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from cases.checklist import required_document_types
+from cases.models import (
+    Document,
+    DocumentReview,
+    DocumentType,
+    FieldVisit,
+    Lks,
+    Registration,
+    RegistrationCertificate,
+)
 from workflow.models import Organisation, Region, User
 from workflow.permissions import filter_for_user
 
@@ -41,3 +56,110 @@ def registration_list_for_user(
     if state:
         qs = qs.filter(state=state)
     return qs.order_by("-created_at")
+
+
+@dataclass(frozen=True)
+class ChecklistRow:
+    document_type: DocumentType
+    versions: list[Document]
+
+    @property
+    def latest(self) -> Document | None:
+        return self.versions[0] if self.versions else None
+
+    @property
+    def latest_review(self) -> DocumentReview | None:
+        latest = self.latest
+        reviews = list(latest.reviews.all()) if latest else []
+        return reviews[0] if reviews else None
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    actor: str
+    transition: str
+    source: str
+    target: str
+    reason: str
+    subject: str
+
+
+@dataclass(frozen=True)
+class CaseFile:
+    registration: Registration
+    checklist: list[ChecklistRow]
+    field_visits: list[FieldVisit]
+    timeline: list[TimelineEntry]
+
+
+def registration_case_file(*, registration_pk: int) -> CaseFile:
+    """Everything a case page shows, in a fixed number of queries."""
+    registration = Registration.objects.select_related(
+        "lks__region__parent", "office__region"
+    ).get(pk=registration_pk)
+    documents = (
+        Document.objects.filter(registration=registration)
+        .select_related("uploaded_by")
+        .prefetch_related("reviews__reviewer")
+        .order_by("document_type_id", "-version")
+    )
+    by_type: dict[int, list[Document]] = {}
+    for document in documents:
+        by_type.setdefault(document.document_type_id, []).append(document)
+    checklist = [
+        ChecklistRow(document_type=t, versions=by_type.get(t.pk, []))
+        for t in required_document_types(registration=registration)
+    ]
+    visits = list(registration.field_visits.select_related("recorded_by"))
+    return CaseFile(
+        registration=registration,
+        checklist=checklist,
+        field_visits=visits,
+        timeline=registration_timeline(registrations=[registration]),
+    )
+
+
+def registration_timeline(*, registrations: list[Registration]) -> list[TimelineEntry]:
+    """Every change of the given cases and of their certificates, oldest first."""
+    rows = Registration.history.filter(
+        id__in=[r.pk for r in registrations]
+    ).select_related("history_user")
+    certificates = RegistrationCertificate.history.filter(
+        registration_id__in=[r.pk for r in registrations]
+    ).select_related("history_user")
+    labels = dict(Registration.State.choices) | dict(
+        RegistrationCertificate.State.choices
+    )
+    entries = [
+        _entry(row, labels, subject=str(_("Registration case"))) for row in rows
+    ] + [
+        _entry(row, labels, subject=str(_("Tanda Registrasi"))) for row in certificates
+    ]
+    return sorted(entries, key=lambda e: e.at)
+
+
+def _entry(row: Any, labels: dict[str, Any], *, subject: str) -> TimelineEntry:
+    return TimelineEntry(
+        at=row.history_date,
+        actor=str(row.history_user) if row.history_user else str(_("System")),
+        transition=row.transition or ("created" if row.history_type == "+" else ""),
+        source=str(labels.get(row.source_state, row.source_state)),
+        target=str(labels.get(row.target_state or row.state, row.state)),
+        reason=row.history_change_reason or "",
+        subject=subject,
+    )
+
+
+def lks_list_for_user(*, user: User) -> QuerySet[Lks]:
+    """LKS whose cases ``user`` may view."""
+    visible = registration_list_for_user(user=user).values("lks_id")
+    return Lks.objects.filter(pk__in=visible).select_related("region")
+
+
+def registration_for_user(*, user: User, reference: str) -> Registration | None:
+    """The case with this public reference, if ``user`` may view it."""
+    try:
+        return registration_list_for_user(user=user).get(reference=reference)
+    except (Registration.DoesNotExist, ValidationError, ValueError):
+        return None

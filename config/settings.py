@@ -7,6 +7,7 @@ the test run set their own variables. See README.md for the full list.
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -39,7 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
+    "workflow.apps_static.PilarStaticFilesConfig",
     "django_filters",
     "guardian",
     "simple_history",
@@ -97,6 +98,13 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", default=0),
     )
 }
+if TESTING and DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # A file, not SQLite's shared in-memory database: the live server used by
+    # browser tests answers from several threads, and only a file database
+    # makes them wait for each other's locks instead of failing.
+    DATABASES["default"]["TEST"] = {
+        "NAME": str(Path(tempfile.gettempdir()) / f"pilar-test-{os.getpid()}.sqlite3")
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL", "")
@@ -142,6 +150,8 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Pilar] "
 ACCOUNT_LOGOUT_REDIRECT_URL = "workflow:login"
+# A new operator lands in the LKS portal once their email is confirmed.
+ACCOUNT_SIGNUP_REDIRECT_URL = "cases:portal_dashboard"
 
 # Public pages that are rate limited (django-ratelimit) use this cache.
 RATELIMIT_USE_CACHE = "default"
@@ -155,7 +165,9 @@ LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Indonesian")), ("en", _("English"))]
 TIME_ZONE = env_str("DJANGO_TIME_ZONE", "Asia/Jakarta")
 USE_I18N = True
-LOCALE_PATHS = [BASE_DIR / "config" / "locale"]
+# config/vendor_locale holds translations for packages that ship no Indonesian
+# (viewflow); makemessages never rewrites it.
+LOCALE_PATHS = [BASE_DIR / "config" / "locale", BASE_DIR / "config" / "vendor_locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -213,3 +225,10 @@ LOGGING = {
 # Key of the audit hash chain (HMAC). Keep it outside the database so that
 # someone with database access alone cannot re-forge the chain.
 AUDIT_HASH_KEY = env_str("PILAR_AUDIT_KEY", "")
+
+# Passphrase that encrypts each office's signing key at rest. Empty: derived
+# from SECRET_KEY (HKDF-SHA256, see cases.services.certificates), so rotating
+# SECRET_KEY then needs the keys re-encrypted; production should set it.
+PILAR_SIGNING_KEY_PASSPHRASE = env_str("PILAR_SIGNING_KEY_PASSPHRASE", "")
+# Absolute address of this site, printed in the certificate's QR code.
+PILAR_PUBLIC_BASE_URL = env_str("PILAR_PUBLIC_BASE_URL", "http://127.0.0.1:8000")

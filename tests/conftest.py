@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from cases.models import Lks, Registration
+from cases.services.portal import lks_access_grant
 from cases.services.registration import registration_create
 from tests.factories import LksFactory, OrganisationFactory, UserFactory, region
 from workflow.models import Organisation, Role, User
@@ -70,6 +71,8 @@ def world(db: None) -> World:
     )
     lks = LksFactory.create(name="Panti Asuhan Kasih Bogor")
     other = LksFactory.create(name="Panti Werdha Sejahtera Bogor")
+    for each in (lks, other):
+        lks_access_grant(lks=each)
     return World(
         dinsos_bogor=bogor,
         dinsos_bantul=bantul,

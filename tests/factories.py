@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-import factory
+import datetime
 
-from cases.models import Lks
+import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from cases.checklist import required_document_types
+from cases.models import BoardMember, Lks, Registration
+from cases.services.documents import document_upload
 from workflow.models import Organisation, Region, User
 
 
@@ -39,15 +44,54 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
 
 
 class LksFactory(factory.django.DjangoModelFactory):
+    """An LKS in Kab. Bogor with a profile complete enough to submit a case."""
+
     class Meta:
         model = Lks
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Panti Asuhan Harapan {n}")
     has_legal_entity = True
     region = factory.LazyFunction(lambda: region("32.01"))
     scope = Lks.Scope.REGENCY
+    deed_number = "12"
+    deed_date = datetime.date(2015, 3, 2)
+    sk_kemenkumham = "AHU-0012345.AH.01.04.Tahun 2015"
+    npwp = "012345678403000"
+    address = "Jl. Raya Cibinong No. 10"
+    kecamatan_code = "32.01.01"
+    desa_code = "32.01.01.1001"
+    service_types = factory.LazyFunction(lambda: ["anak"])
+    capacity = 40
+    current_clients = 25
+
+    @factory.post_generation
+    def chair(obj: Lks, create: bool, extracted: object, **kwargs: object) -> None:
+        if create:
+            BoardMember.objects.create(lks=obj, name="Hj. Nur Aini", position="ketua")
+
     organisation = factory.LazyAttribute(
         lambda o: Organisation.objects.create(
             name=o.name, kind=Organisation.Kind.LKS, region=o.region
         )
     )
+
+
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+
+
+def upload_required_documents(
+    *, registration: Registration, actor: User, round_: int = 1
+) -> None:
+    """Upload every required document through the portal's service, each with
+    its own bytes (a new round gives every type a new version)."""
+    for document_type in required_document_types(registration=registration):
+        content = PDF + f"% {document_type.code} round {round_}\n".encode()
+        document_upload(
+            actor=actor,
+            registration=registration,
+            document_type=document_type,
+            uploaded_file=SimpleUploadedFile(
+                f"{document_type.code}.pdf", content, "application/pdf"
+            ),
+        )

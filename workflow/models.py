@@ -203,6 +203,9 @@ class TaskDeadline(models.Model):
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, related_name="task_deadlines"
     )
+    role = models.CharField(
+        _("role that works the task"), max_length=20, choices=Role.choices
+    )
     budget_days = models.PositiveSmallIntegerField(_("working days allowed"))
     started_on = models.DateField(_("started on"))
     due_date = models.DateField(_("due date"), null=True, blank=True)

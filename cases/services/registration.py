@@ -1,17 +1,38 @@
-"""Every write of the cases app."""
+"""Registration cases: creation, submission, verification decisions, signing."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import transaction
+from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Lks, Registration
+from cases.checklist import (
+    missing_document_types,
+    profile_gaps,
+    unconfirmed_document_types,
+)
+from cases.models import (
+    DocumentType,
+    FieldVisit,
+    Lks,
+    Registration,
+    RegistrationCertificate,
+)
 from cases.selectors import province_office, responsible_office
 from workflow.exceptions import InvalidInput, NotPermitted
 from workflow.models import Membership, Role, User
-from workflow.services import object_permission_grant
+from workflow.permissions import has_object_permission
+from workflow.services import object_permission_grant, transition_run
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+State = Registration.State
 VIEW = "cases.view_registration"
+DECISIONS = ("verify", "request_revision", "reject")
 
 # Which organisation-role gets which permission on a new registration case.
 _OFFICE_GRANTS = {
@@ -27,6 +48,28 @@ _OFFICE_GRANTS = {
 _LKS_GRANTS = {Role.OPERATOR: [VIEW, "cases.submit_registration"]}
 
 
+class IncompleteProfile(InvalidInput):
+    """The profile lacks what a submission needs; ``missing`` names each gap."""
+
+    def __init__(self, missing: list[str | Promise]) -> None:
+        self.missing = missing
+        super().__init__(
+            _("The LKS profile is incomplete. Still missing: %(items)s.")
+            % {"items": "; ".join(str(item) for item in missing)}
+        )
+
+
+class IncompleteRegistration(InvalidInput):
+    """Submission refused: ``missing`` lists the required documents not in order."""
+
+    def __init__(self, missing: Sequence[DocumentType]) -> None:
+        self.missing = list(missing)
+        super().__init__(
+            _("The file is incomplete. Still missing or to be corrected: %(items)s.")
+            % {"items": "; ".join(t.name for t in self.missing)}
+        )
+
+
 def _is_operator_of(user: User, lks: Lks) -> bool:
     return Membership.objects.filter(
         user=user,
@@ -37,14 +80,22 @@ def _is_operator_of(user: User, lks: Lks) -> bool:
 
 
 @transaction.atomic
-def registration_create(*, actor: User, lks: Lks, kind: str) -> Registration:
+def registration_create(
+    *,
+    actor: User,
+    lks: Lks,
+    kind: str,
+    previous_certificate: RegistrationCertificate | None = None,
+) -> Registration:
     """Open a draft case, routed to the competent office, with its grants made."""
     if not (actor.is_active and _is_operator_of(actor, lks)):
         raise NotPermitted()
     office = responsible_office(lks=lks)
     if office is None:
         raise InvalidInput(_("No Dinas Sosial office is registered for this region."))
-    registration = Registration(lks=lks, kind=kind, office=office)
+    registration = Registration(
+        lks=lks, kind=kind, office=office, previous_certificate=previous_certificate
+    )
     registration._history_user = actor  # type: ignore[attr-defined]
     registration._change_reason = "registration_create"  # type: ignore[attr-defined]
     registration.full_clean(exclude=["state"])
@@ -71,3 +122,157 @@ def _grant(registration: Registration) -> None:
         object_permission_grant(
             obj=registration, organisation=province, role=Role.SUPERVISOR, perms=[VIEW]
         )
+
+
+@transaction.atomic
+def registration_submit(
+    *,
+    actor: User,
+    registration: Registration,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Registration:
+    """Submit a complete file (profile and documents): starts verification, or
+    returns a revised file to the verifiers."""
+    from cases import flows  # flows -> task views -> services: import when used
+
+    if not has_object_permission(actor, "cases.submit_registration", registration):
+        raise NotPermitted()
+    gaps = profile_gaps(lks=registration.lks)
+    if gaps:
+        raise IncompleteProfile(gaps)
+    missing = missing_document_types(registration=registration)
+    if missing:
+        raise IncompleteRegistration(missing)
+    revising = registration.state == State.NEEDS_REVISION
+    submitted = transition_run(
+        actor=actor,
+        record=registration,
+        transition="submit",
+        reason=reason or str(_("File submitted")),
+        expected_version=expected_version,
+    )
+    if revising:
+        flows.revision_returned(registration=submitted)
+    else:
+        flows.process_start(registration=submitted)
+    return submitted
+
+
+@transaction.atomic
+def registration_receive(
+    *, actor: User, registration: Registration, expected_version: int | None = None
+) -> Registration:
+    """The verifier receives the file: verification starts, a receipt number is given."""
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    receipt = f"{registration.office.region.code}-{stamp}-{registration.pk:06d}"
+    return transition_run(
+        actor=actor,
+        record=registration,
+        transition="start_verification",
+        reason=str(_("File received for verification")),
+        data={"receipt_number": receipt},
+        expected_version=expected_version,
+    )
+
+
+def verification_blockers(*, registration: Registration) -> list[str]:
+    """What still stands between this case and a "verified" decision."""
+    blockers = [
+        str(_("Document not yet marked as conforming: %(name)s") % {"name": t.name})
+        for t in unconfirmed_document_types(registration=registration)
+    ]
+    visit = registration.field_visits.order_by("-visited_on", "-pk").first()
+    if visit is None:
+        blockers.append(str(_("No field visit has been recorded.")))
+    elif visit.outcome != FieldVisit.Outcome.CONFORMS:
+        blockers.append(str(_("The latest field visit does not conform to the file.")))
+    return blockers
+
+
+@transaction.atomic
+def registration_decide(
+    *,
+    actor: User,
+    registration: Registration,
+    decision: str,
+    reason: str = "",
+    ground: str = "",
+    expected_version: int | None = None,
+) -> Registration:
+    """The verifier's decision: verified, back for revision, or rejected."""
+    if decision not in DECISIONS:
+        raise InvalidInput()
+    if decision == "verify":
+        if not has_object_permission(actor, "cases.verify_registration", registration):
+            raise NotPermitted()
+        blockers = verification_blockers(registration=registration)
+        if blockers:
+            raise InvalidInput("; ".join(blockers))
+    return transition_run(
+        actor=actor,
+        record=registration,
+        transition=decision,
+        reason=reason,
+        data={"ground": ground} if decision == "reject" else None,
+        expected_version=expected_version,
+    )
+
+
+@transaction.atomic
+def registration_approve(
+    *,
+    actor: User,
+    registration: Registration,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Registration:
+    """The Kepala Dinas (or a delegated signer) approves a verified case."""
+    return transition_run(
+        actor=actor,
+        record=registration,
+        transition="approve",
+        reason=reason or str(_("Approved")),
+        expected_version=expected_version,
+    )
+
+
+@transaction.atomic
+def registration_sign(
+    *,
+    actor: User,
+    registration: Registration,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> RegistrationCertificate:
+    """Sign an approved case: its numbered, signed Tanda Registrasi is issued."""
+    from cases.services.certificates import certificate_issue
+
+    return certificate_issue(
+        actor=actor,
+        registration=registration,
+        reason=reason or str(_("Tanda Registrasi signed")),
+        expected_version=expected_version,
+    )
+
+
+@transaction.atomic
+def registration_withdraw(
+    *,
+    actor: User,
+    registration: Registration,
+    reason: str,
+    expected_version: int | None = None,
+) -> Registration:
+    """The LKS withdraws its case before a decision; open tasks are cancelled."""
+    from cases import flows
+
+    withdrawn = transition_run(
+        actor=actor,
+        record=registration,
+        transition="withdraw",
+        reason=reason,
+        expected_version=expected_version,
+    )
+    flows.process_cancel(registration=withdrawn)
+    return withdrawn

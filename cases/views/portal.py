@@ -1,7 +1,401 @@
-"""Pages of the cases app (portal)."""
+"""Pages of the LKS operator portal: light pages that work on a phone, no script."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+from dataclasses import dataclass, field
+from typing import cast
+from uuid import UUID
 
-urlpatterns: list[URLPattern] = []
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import URLPattern, path
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from cases.checklist import (
+    missing_document_types,
+    profile_gaps,
+    required_document_types,
+)
+from cases.forms.portal import (
+    BoardMemberForm,
+    DocumentUploadForm,
+    LksProfileForm,
+    LksRegisterForm,
+    VersionForm,
+)
+from cases.models import (
+    BoardMember,
+    Document,
+    DocumentReview,
+    DocumentType,
+    Lks,
+    Registration,
+)
+from cases.services.documents import document_upload
+from cases.services.portal import (
+    EDITABLE_STATES,
+    InvalidField,
+    board_member_add,
+    board_member_remove,
+    board_member_update,
+    current_registration,
+    lks_profile_update,
+    lks_register,
+    may_self_register,
+)
+from cases.services.registration import registration_submit
+from workflow.exceptions import WorkflowError
+from workflow.models import User
+from workflow.permissions import filter_for_user, has_object_permission
+
+OPERATE = "cases.operate_lks"
+SUBMIT = "cases.submit_registration"
+State = Registration.State
+NEXT_ACTION: dict[str, str | Promise] = {
+    State.SUBMITTED: _("Wait: the Dinas Sosial will receive and check your file."),
+    State.IN_VERIFICATION: _(
+        "The Dinas Sosial is verifying your file; a field visit may follow."
+    ),
+    State.VERIFIED: _("Your file is verified and awaits the Kepala Dinas's decision."),
+    State.APPROVED: _("Approved: the Tanda Registrasi is being issued."),
+    State.CERTIFICATE_ISSUED: _("Your Tanda Registrasi has been issued."),
+    State.REJECTED: _("The registration was rejected."),
+    State.WITHDRAWN: _("The case was withdrawn."),
+}
+
+
+@dataclass
+class CaseSummary:
+    """One LKS on the dashboard: its newest case and what it still needs."""
+
+    lks: Lks
+    registration: Registration | None
+    profile_gaps: list[str | Promise] = field(default_factory=list)
+    missing: list[DocumentType] = field(default_factory=list)
+    next_action: str | Promise = ""
+    can_submit: bool = False
+
+
+@dataclass
+class ChecklistRow:
+    document_type: DocumentType
+    versions: list[Document]
+    missing: bool
+
+
+# --- reads scoped to the operator (404 outside, 403 visible but not theirs) ----
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def _lks_for_operator(request: HttpRequest, lks_pk: int) -> Lks:
+    user = _user(request)
+    visible = filter_for_user(user, "cases.view_lks", Lks.objects.all())
+    lks = get_object_or_404(visible.select_related("region__parent"), pk=lks_pk)
+    if not has_object_permission(user, OPERATE, lks):
+        raise PermissionDenied
+    return lks
+
+
+def _registration_for_operator(request: HttpRequest, reference: UUID) -> Registration:
+    user = _user(request)
+    visible = filter_for_user(
+        user, "cases.view_registration", Registration.objects.all()
+    )
+    qs = visible.select_related("lks__region__parent", "office")
+    registration = get_object_or_404(qs, reference=reference)
+    if not has_object_permission(user, SUBMIT, registration):
+        raise PermissionDenied
+    return registration
+
+
+def _summary(lks: Lks) -> CaseSummary:
+    registration = current_registration(lks=lks)
+    summary = CaseSummary(lks=lks, registration=registration)
+    if registration is None or registration.state not in EDITABLE_STATES:
+        summary.next_action = (
+            NEXT_ACTION.get(registration.state, "") if registration else ""
+        )
+        return summary
+    summary.profile_gaps = profile_gaps(lks=lks)
+    summary.missing = missing_document_types(registration=registration)
+    summary.next_action = _next_draft_action(summary)
+    summary.can_submit = not (summary.profile_gaps or summary.missing)
+    return summary
+
+
+def _next_draft_action(summary: CaseSummary) -> str | Promise:
+    if summary.profile_gaps:
+        return _("Complete the LKS profile and its board.")
+    if summary.missing:
+        return _("Upload the documents still missing.")
+    return _("Everything is in place: submit the file to the Dinas Sosial.")
+
+
+def _checklist(registration: Registration) -> list[ChecklistRow]:
+    reviews = Prefetch("reviews", queryset=DocumentReview.objects.order_by("-pk"))
+    uploads = registration.documents.prefetch_related(reviews).order_by("-version")
+    by_type: dict[int, list[Document]] = {}
+    for document in uploads:
+        by_type.setdefault(document.document_type_id, []).append(document)
+    missing = {t.pk for t in missing_document_types(registration=registration)}
+    return [
+        ChecklistRow(t, by_type.get(t.pk, []), t.pk in missing)
+        for t in required_document_types(registration=registration)
+    ]
+
+
+def _refuse(request: HttpRequest, form: Form | None, exc: WorkflowError) -> None:
+    if isinstance(exc, InvalidField) and form is not None and exc.field in form.fields:
+        form.add_error(exc.field, str(exc.message))
+    elif form is not None:
+        form.add_error(None, str(exc.message))
+    else:
+        messages.error(request, str(exc.message))
+
+
+def _status(form: Form) -> int:
+    return 400 if form.is_bound and form.errors else 200
+
+
+# --- pages ------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    found = filter_for_user(user, OPERATE, Lks.objects.all())
+    lks_list = list(found.select_related("region__parent").order_by("name"))
+    if not lks_list:
+        if may_self_register(user):
+            return redirect("cases:portal_register")
+        raise PermissionDenied
+    summaries = [_summary(lks) for lks in lks_list]
+    return render(request, "cases/portal/dashboard.html", {"summaries": summaries})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def register(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not may_self_register(user):
+        raise PermissionDenied
+    form = LksRegisterForm(request.POST or None)
+    if form.is_bound and form.is_valid():
+        try:
+            lks = lks_register(actor=user, **form.cleaned_data)
+        except WorkflowError as exc:
+            _refuse(request, form, exc)
+        else:
+            messages.success(
+                request, _("The LKS is registered: now fill in its profile.")
+            )
+            return redirect("cases:portal_profile", lks_pk=lks.pk)
+    context = {"form": form}
+    return render(request, "cases/portal/register.html", context, status=_status(form))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request: HttpRequest, lks_pk: int) -> HttpResponse:
+    lks = _lks_for_operator(request, lks_pk)
+    registration = current_registration(lks=lks)
+    version = registration.version if registration else None
+    initial = LksProfileForm.initial_for(lks, version)
+    form = LksProfileForm(request.POST or None, initial=initial, lks=lks)
+    if form.is_bound and form.is_valid():
+        data, seen = form.profile_data(), form.cleaned_data["version"]
+        try:
+            lks_profile_update(
+                actor=_user(request), lks=lks, expected_version=seen, **data
+            )
+        except WorkflowError as exc:
+            _refuse(request, form, exc)
+        else:
+            messages.success(request, _("The profile is saved."))
+            return redirect("cases:portal_profile", lks_pk=lks.pk)
+    editable = registration is None or registration.state in EDITABLE_STATES
+    context = {"lks": lks, "form": form, "editable": editable}
+    return render(request, "cases/portal/profile.html", context, status=_status(form))
+
+
+def _board_page(
+    request: HttpRequest, lks: Lks, form: BoardMemberForm, status: int = 200
+) -> HttpResponse:
+    registration = current_registration(lks=lks)
+    context = {
+        "lks": lks,
+        "members": list(lks.board.all()),
+        "form": form,
+        "version": registration.version if registration else "",
+        "editable": registration is None or registration.state in EDITABLE_STATES,
+    }
+    return render(request, "cases/portal/board.html", context, status=status)
+
+
+@login_required
+@require_GET
+def board(request: HttpRequest, lks_pk: int) -> HttpResponse:
+    lks = _lks_for_operator(request, lks_pk)
+    return _board_page(request, lks, BoardMemberForm())
+
+
+@login_required
+@require_POST
+def board_add(request: HttpRequest, lks_pk: int) -> HttpResponse:
+    lks = _lks_for_operator(request, lks_pk)
+    form = BoardMemberForm(request.POST)
+    if form.is_valid():
+        seen = form.cleaned_data["version"]
+        try:
+            board_member_add(
+                actor=_user(request),
+                lks=lks,
+                expected_version=seen,
+                **form.member_data(),
+            )
+        except WorkflowError as exc:
+            _refuse(request, form, exc)
+        else:
+            messages.success(request, _("The board member is added."))
+            return redirect("cases:portal_board", lks_pk=lks.pk)
+    return _board_page(request, lks, form, status=400)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def board_edit(request: HttpRequest, lks_pk: int, member_pk: int) -> HttpResponse:
+    lks = _lks_for_operator(request, lks_pk)
+    member = get_object_or_404(BoardMember, pk=member_pk, lks=lks)
+    initial = {f: getattr(member, f) for f in ("name", "position", "phone", "address")}
+    form = BoardMemberForm(request.POST or None, initial=initial)
+    if form.is_bound and form.is_valid():
+        seen = form.cleaned_data["version"]
+        try:
+            board_member_update(
+                actor=_user(request),
+                member=member,
+                expected_version=seen,
+                **form.member_data(),
+            )
+        except WorkflowError as exc:
+            _refuse(request, form, exc)
+        else:
+            messages.success(request, _("The board member is saved."))
+            return redirect("cases:portal_board", lks_pk=lks.pk)
+    context = {"lks": lks, "member": member, "form": form}
+    return render(
+        request, "cases/portal/board_member.html", context, status=_status(form)
+    )
+
+
+@login_required
+@require_POST
+def board_remove(request: HttpRequest, lks_pk: int, member_pk: int) -> HttpResponse:
+    lks = _lks_for_operator(request, lks_pk)
+    member = get_object_or_404(BoardMember, pk=member_pk, lks=lks)
+    form = VersionForm(request.POST)
+    seen = form.cleaned_data["version"] if form.is_valid() else None
+    try:
+        board_member_remove(actor=_user(request), member=member, expected_version=seen)
+    except WorkflowError as exc:
+        _refuse(request, None, exc)
+    else:
+        messages.success(request, _("The board member is removed."))
+    return redirect("cases:portal_board", lks_pk=lks.pk)
+
+
+@login_required
+@require_GET
+def documents(request: HttpRequest, reference: UUID) -> HttpResponse:
+    registration = _registration_for_operator(request, reference)
+    context = {
+        "registration": registration,
+        "rows": _checklist(registration),
+        "profile_gaps": profile_gaps(lks=registration.lks),
+        "editable": registration.state in EDITABLE_STATES,
+    }
+    return render(request, "cases/portal/documents.html", context)
+
+
+@login_required
+@require_POST
+def document_upload_view(request: HttpRequest, reference: UUID) -> HttpResponse:
+    registration = _registration_for_operator(request, reference)
+    form = DocumentUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose a file to upload."))
+        return redirect("cases:portal_documents", reference=registration.reference)
+    document_type = get_object_or_404(
+        DocumentType, pk=form.cleaned_data["document_type"]
+    )
+    try:
+        document = document_upload(
+            actor=_user(request),
+            registration=registration,
+            document_type=document_type,
+            uploaded_file=form.cleaned_data["file"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except WorkflowError as exc:
+        _refuse(request, None, exc)
+    else:
+        text = _("“%(name)s” is stored as version %(version)d.")
+        messages.success(
+            request,
+            text % {"name": document.original_name, "version": document.version},
+        )
+    return redirect("cases:portal_documents", reference=registration.reference)
+
+
+@login_required
+@require_POST
+def submit(request: HttpRequest, reference: UUID) -> HttpResponse:
+    registration = _registration_for_operator(request, reference)
+    form = VersionForm(request.POST)
+    seen = form.cleaned_data["version"] if form.is_valid() else None
+    try:
+        registration_submit(
+            actor=_user(request), registration=registration, expected_version=seen
+        )
+    except WorkflowError as exc:
+        _refuse(request, None, exc)
+        return redirect("cases:portal_documents", reference=registration.reference)
+    messages.success(request, _("The file is submitted to the Dinas Sosial."))
+    return redirect("cases:portal_dashboard")
+
+
+urlpatterns: list[URLPattern] = [
+    path("lks/", dashboard, name="portal_dashboard"),
+    path("lks/baru/", register, name="portal_register"),
+    path("lks/<int:lks_pk>/profil/", profile, name="portal_profile"),
+    path("lks/<int:lks_pk>/pengurus/", board, name="portal_board"),
+    path("lks/<int:lks_pk>/pengurus/tambah/", board_add, name="portal_board_add"),
+    path(
+        "lks/<int:lks_pk>/pengurus/<int:member_pk>/ubah/",
+        board_edit,
+        name="portal_board_edit",
+    ),
+    path(
+        "lks/<int:lks_pk>/pengurus/<int:member_pk>/hapus/",
+        board_remove,
+        name="portal_board_remove",
+    ),
+    path("lks/kasus/<uuid:reference>/dokumen/", documents, name="portal_documents"),
+    path(
+        "lks/kasus/<uuid:reference>/dokumen/unggah/",
+        document_upload_view,
+        name="portal_document_upload",
+    ),
+    path("lks/kasus/<uuid:reference>/ajukan/", submit, name="portal_submit"),
+]

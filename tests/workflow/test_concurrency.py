@@ -20,7 +20,7 @@ pytestmark = [
 ]
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_verifiers_acting_at_once_one_wins_the_other_is_stale(
     world: World,
 ) -> None:

@@ -16,6 +16,7 @@ class Migration(migrations.Migration):
             name='TaskDeadline',
             fields=[
                 ('task', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='deadline', serialize=False, to='viewflow.task')),
+                ('role', models.CharField(choices=[('operator', 'Operator'), ('verifier', 'Verifier'), ('signer', 'Signer (Kepala Dinas)'), ('supervisor', 'Supervisor'), ('assessor', 'Assessor'), ('monev_officer', 'Monev officer'), ('administrator', 'Administrator')], max_length=20, verbose_name='role that works the task')),
                 ('budget_days', models.PositiveSmallIntegerField(verbose_name='working days allowed')),
                 ('started_on', models.DateField(verbose_name='started on')),
                 ('due_date', models.DateField(blank=True, null=True, verbose_name='due date')),

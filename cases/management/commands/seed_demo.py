@@ -1,20 +1,38 @@
-"""Load demo organisations, users and registration cases; safe to run again."""
+"""Load demo offices, people and LKS whose cases went through the real services.
+
+Idempotent: what exists is left alone. Every LKS registers itself through the
+portal service, uploads its documents, and is verified and signed through the
+viewflow tasks, so the demo's queues, inboxes, timelines and certificates are
+what real use would leave behind.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
+from cases import flows
+from cases.checklist import required_document_types
 from cases.models import Lks, Registration
-from cases.services.registration import registration_create
+from cases.services import registration as reg
+from cases.services.documents import document_upload
+from cases.services.portal import board_member_add, lks_register
+from cases.services.verification import document_review, field_visit_record
 from workflow.models import Organisation, Region, Role, User
-from workflow.services import membership_grant, transition_run
+from workflow.nodes import human_task_claim, human_task_complete
+from workflow.services import membership_grant
 
 DEMO_PASSWORD = "pilar-demo-2026"  # noqa: S105  (printed for the demo on purpose)
 Kind = Organisation.Kind
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 # (name, kind, region code, OPD agency)
 OFFICES = [
@@ -38,52 +56,9 @@ OFFICES = [
     ),
 ]
 
-# (LKS name, region code, scope, has legal entity)
-LKS = [
-    ("Panti Asuhan Kasih Bunda", "32.01", Lks.Scope.REGENCY, True),
-    ("Panti Werdha Sejahtera Cibinong", "32.01", Lks.Scope.REGENCY, True),
-    ("Yayasan Peduli Disabilitas Tegar", "32.01", Lks.Scope.REGENCY, True),
-    ("Rumah Singgah Anak Jalanan Pelita", "32.01", Lks.Scope.REGENCY, False),
-    ("Panti Sosial Tresna Werdha Budi Mulia", "62.71", Lks.Scope.REGENCY, True),
-    ("LKSA Harapan Bintan", "21.01", Lks.Scope.REGENCY, True),
-    ("Yayasan Rehabilitasi NAPZA Mandiri", "34.02", Lks.Scope.REGENCY, True),
-]
-
 # (username, full name, organisation, role)
-PEOPLE = [
+STAFF = [
     ("admin", "Admin Pilar", "Kementerian Sosial", Role.ADMINISTRATOR),
-    ("operator_bogor", "Siti Rahmawati", "Panti Asuhan Kasih Bunda", Role.OPERATOR),
-    (
-        "operator_cibinong",
-        "Bambang Santoso",
-        "Panti Werdha Sejahtera Cibinong",
-        Role.OPERATOR,
-    ),
-    (
-        "operator_tegar",
-        "Dewi Lestari",
-        "Yayasan Peduli Disabilitas Tegar",
-        Role.OPERATOR,
-    ),
-    (
-        "operator_pelita",
-        "Agus Salim",
-        "Rumah Singgah Anak Jalanan Pelita",
-        Role.OPERATOR,
-    ),
-    (
-        "operator_budimulia",
-        "Yohana Ningsih",
-        "Panti Sosial Tresna Werdha Budi Mulia",
-        Role.OPERATOR,
-    ),
-    ("operator_bintan", "Rizky Pratama", "LKSA Harapan Bintan", Role.OPERATOR),
-    (
-        "operator_bantul",
-        "Sri Wahyuni",
-        "Yayasan Rehabilitasi NAPZA Mandiri",
-        Role.OPERATOR,
-    ),
     ("verifier_bogor", "Andi Wijaya", "Dinas Sosial Kabupaten Bogor", Role.VERIFIER),
     ("kadis_bogor", "Dr. Hendra Gunawan", "Dinas Sosial Kabupaten Bogor", Role.SIGNER),
     (
@@ -125,141 +100,336 @@ PEOPLE = [
     ("opd_bintan", "Teguh Santika", "DP3KB Kabupaten Bintan", Role.MONEV_OFFICER),
 ]
 
-# LKS name -> the people and transitions its first case goes through.
-JOURNEYS: dict[str, list[tuple[str, str, str]]] = {
-    "Panti Asuhan Kasih Bunda": [
-        ("operator_bogor", "submit", "Berkas pendaftaran lengkap"),
-        ("verifier_bogor", "start_verification", "Berkas diterima"),
-        ("verifier_bogor", "request_revision", "AD/ART belum ditandatangani"),
-        ("operator_bogor", "submit", "AD/ART sudah ditandatangani"),
-        ("verifier_bogor", "start_verification", "Berkas perbaikan diterima"),
-        ("verifier_bogor", "verify", "Verifikasi lapangan sesuai"),
-        ("kadis_bogor", "approve", "Disetujui"),
-        ("kadis_bogor", "issue_certificate", "Tanda Registrasi ditandatangani"),
-    ],
-    "Panti Werdha Sejahtera Cibinong": [
-        ("operator_cibinong", "submit", "Berkas pendaftaran lengkap"),
-    ],
-    "Yayasan Peduli Disabilitas Tegar": [
-        ("operator_tegar", "submit", "Berkas pendaftaran lengkap"),
-        ("verifier_bogor", "start_verification", "Berkas diterima"),
-        ("verifier_bogor", "verify", "Verifikasi lapangan sesuai"),
-    ],
-    "Rumah Singgah Anak Jalanan Pelita": [
-        ("operator_pelita", "submit", "Berkas pendaftaran"),
-        ("verifier_bogor", "start_verification", "Berkas diterima"),
-        ("verifier_bogor", "reject", "Nota pendirian tidak dilegalisasi"),
-    ],
-    "Panti Sosial Tresna Werdha Budi Mulia": [
-        ("operator_budimulia", "submit", "Berkas pendaftaran lengkap"),
-        ("verifier_palangkaraya", "start_verification", "Berkas diterima"),
-    ],
-    "LKSA Harapan Bintan": [],
-    "Yayasan Rehabilitasi NAPZA Mandiri": [
-        ("operator_bantul", "submit", "Berkas pendaftaran"),
-        ("verifier_bantul", "start_verification", "Berkas diterima"),
-        ("verifier_bantul", "request_revision", "Daftar pengurus belum lengkap"),
-    ],
+# Where each LKS sits: region code -> (kecamatan, desa).
+PLACES = {
+    "32.01": ("32.01.01", "32.01.01.1001"),
+    "62.71": ("62.71.01", "62.71.01.1001"),
+    "21.01": ("21.01.04", "21.01.04.1005"),
+    "34.02": ("34.02.01", "34.02.01.2001"),
 }
 
 
-@dataclass
-class Seeded:
-    organisations: dict[str, Organisation]
-    users: dict[str, User]
+@dataclass(frozen=True)
+class DemoLks:
+    name: str
+    operator: str
+    operator_name: str
+    region: str
+    services: list[str]
+    journey: list[str]
+    legal_form: str = Lks.LegalForm.YAYASAN
+    chair: str = "Hj. Nur Aini"
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+LKS = [
+    DemoLks(
+        "Panti Asuhan Kasih Bunda",
+        "operator_bogor",
+        "Siti Rahmawati",
+        "32.01",
+        ["anak"],
+        [
+            "submit",
+            "receive",
+            "revise",
+            "submit",
+            "receive",
+            "verify",
+            "approve",
+            "sign",
+        ],
+    ),
+    DemoLks(
+        "Panti Werdha Sejahtera Cibinong",
+        "operator_cibinong",
+        "Bambang Santoso",
+        "32.01",
+        ["lansia"],
+        ["submit"],
+    ),
+    DemoLks(
+        "Panti Asuhan Bina Insani",
+        "operator_binainsani",
+        "Dewi Sartika",
+        "32.01",
+        ["anak"],
+        ["submit"],
+    ),
+    DemoLks(
+        "Yayasan Cahaya Disabilitas",
+        "operator_cahaya",
+        "Lukman Hakim",
+        "32.01",
+        ["disabilitas"],
+        ["submit", "receive"],
+    ),
+    DemoLks(
+        "Yayasan Peduli Disabilitas Tegar",
+        "operator_tegar",
+        "Dewi Lestari",
+        "32.01",
+        ["disabilitas", "odgj"],
+        ["submit", "receive", "verify"],
+    ),
+    DemoLks(
+        "Panti Asuhan Nurul Iman",
+        "operator_nuruliman",
+        "Ahmad Fauzi",
+        "32.01",
+        ["anak"],
+        ["submit", "receive", "verify", "approve"],
+    ),
+    DemoLks(
+        "Rumah Singgah Anak Jalanan Pelita",
+        "operator_pelita",
+        "Agus Salim",
+        "32.01",
+        ["anak_jalanan"],
+        ["submit", "receive", "reject"],
+        legal_form=Lks.LegalForm.NO_ENTITY,
+    ),
+    DemoLks(
+        "Yayasan Lansia Bahagia",
+        "operator_bahagia",
+        "Ratna Sari",
+        "32.01",
+        ["lansia"],
+        ["submit", "withdraw"],
+    ),
+    DemoLks(
+        "Panti Sosial Tresna Werdha Budi Mulia",
+        "operator_budimulia",
+        "Yohana Ningsih",
+        "62.71",
+        ["lansia"],
+        ["submit", "receive"],
+    ),
+    DemoLks(
+        "LKSA Harapan Bintan", "operator_bintan", "Rizky Pratama", "21.01", ["anak"], []
+    ),
+    DemoLks(
+        "Yayasan Rehabilitasi NAPZA Mandiri",
+        "operator_bantul",
+        "Sri Wahyuni",
+        "34.02",
+        ["napza"],
+        ["submit", "receive", "revise"],
+    ),
+]
+
+VERIFIER = {
+    "32.01": "verifier_bogor",
+    "62.71": "verifier_palangkaraya",
+    "21.01": "verifier_bintan",
+    "34.02": "verifier_bantul",
+}
 
 
 class Command(BaseCommand):
-    help = "Load demo organisations, users and registration cases (idempotent)."
+    help = "Load demo offices, people and LKS cases in every state (idempotent)."
 
-    @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
-        seeded = Seeded(organisations=self._organisations(), users={})
-        root = self._user("admin", "Admin Pilar", superuser=True)
-        for username, full_name, org_name, role in PEOPLE:
-            user = root if username == "admin" else self._user(username, full_name)
-            membership_grant(
-                actor=root,
-                user=user,
-                organisation=seeded.organisations[org_name],
-                role=role,
-            )
-            seeded.users[username] = user
-        for lks in Lks.objects.filter(name__in=JOURNEYS).select_related("organisation"):
-            self._journey(seeded, lks)
+        people = self._staff()
+        for demo in LKS:
+            with transaction.atomic():
+                if not Lks.objects.filter(name=demo.name).exists():
+                    Journey(demo, people).run()
         self._print_logins()
 
-    def _organisations(self) -> dict[str, Organisation]:
-        found: dict[str, Organisation] = {}
+    @transaction.atomic
+    def _staff(self) -> dict[str, User]:
+        offices = {}
         for name, kind, code, agency in OFFICES:
-            found[name], _ = Organisation.objects.get_or_create(
+            offices[name], _ = Organisation.objects.get_or_create(
                 name=name,
                 region=Region.objects.get(code=code),
                 defaults={"kind": kind, "agency": agency},
             )
-        for name, code, scope, legal in LKS:
-            region = Region.objects.get(code=code)
-            org, _ = Organisation.objects.get_or_create(
-                name=name, region=region, defaults={"kind": Kind.LKS}
+        root = _user("admin", "Admin Pilar", superuser=True)
+        people = {}
+        for username, full_name, office, role in STAFF:
+            user = root if username == "admin" else _user(username, full_name)
+            membership_grant(
+                actor=root, user=user, organisation=offices[office], role=role
             )
-            Lks.objects.get_or_create(
-                organisation=org,
-                defaults={
-                    "name": name,
-                    "region": region,
-                    "scope": scope,
-                    "has_legal_entity": legal,
-                },
-            )
-            found[name] = org
-        return found
-
-    def _user(self, username: str, full_name: str, *, superuser: bool = False) -> User:
-        first, _, last = full_name.rpartition(" ")
-        user, created = User.objects.get_or_create(
-            username=username,
-            defaults={
-                "first_name": first or last,
-                "last_name": last if first else "",
-                "email": f"{username}@demo.pilar.id",
-                "is_superuser": superuser,
-                "is_staff": superuser,
-            },
-        )
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save(update_fields=["password"])
-        return user
-
-    def _journey(self, seeded: Seeded, lks: Lks) -> None:
-        if lks.registrations.exists():
-            return
-        steps = JOURNEYS[lks.name]
-        record = registration_create(
-            actor=seeded.users[steps[0][0]] if steps else self._operator(seeded, lks),
-            lks=lks,
-            kind=Registration.Kind.FIRST,
-        )
-        for username, name, reason in steps:
-            data = {"ground": "incomplete"} if name == "reject" else None
-            record = transition_run(
-                actor=seeded.users[username],
-                record=record,
-                transition=name,
-                reason=reason,
-                data=data,
-            )
-
-    def _operator(self, seeded: Seeded, lks: Lks) -> User:
-        for username, _name, org_name, role in PEOPLE:
-            if org_name == lks.name and role == Role.OPERATOR:
-                return seeded.users[username]
-        raise LookupError(lks.name)
+            people[username] = user
+        return people
 
     def _print_logins(self) -> None:
         self.stdout.write(
-            self.style.SUCCESS("Demo data ready. Logins (password for all):")
+            self.style.SUCCESS("Demo data ready at http://127.0.0.1:8000/")
         )
-        self.stdout.write(f"  password: {DEMO_PASSWORD}")
-        for username, _full_name, org_name, role in PEOPLE:
-            self.stdout.write(f"  {username:<24} {Role(role).label:<24} {org_name}")
+        self.stdout.write(
+            f"Every demo user signs in with the password: {DEMO_PASSWORD}"
+        )
+        for username, _name, office, role in STAFF:
+            self.stdout.write(f"  {username:<24} {Role(role).label:<24} {office}")
+        for demo in LKS:
+            self.stdout.write(f"  {demo.operator:<24} {'Operator LKS':<24} {demo.name}")
+
+
+def _user(username: str, full_name: str, *, superuser: bool = False) -> User:
+    first, _, last = full_name.rpartition(" ")
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={
+            "first_name": first or last,
+            "last_name": last if first else "",
+            "email": f"{username}@demo.pilar.id",
+            "is_superuser": superuser,
+            "is_staff": superuser,
+        },
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    return user
+
+
+class Journey:
+    """One demo LKS: it registers, then its case takes the listed steps."""
+
+    def __init__(self, demo: DemoLks, people: dict[str, User]) -> None:
+        self.demo = demo
+        self.operator = _user(demo.operator, demo.operator_name)
+        self.verifier = people[VERIFIER[demo.region]]
+        self.kadis = people.get("kadis_bogor")
+        self.case: Registration
+
+    def run(self) -> None:
+        lks = self._register()
+        self.case = lks.registrations.get()
+        self._upload_documents()
+        steps: dict[str, Callable[[], None]] = {
+            "submit": self._submit,
+            "receive": self._receive,
+            "revise": self._revise,
+            "verify": self._verify,
+            "approve": self._approve,
+            "sign": self._sign,
+            "reject": self._reject,
+            "withdraw": self._withdraw,
+        }
+        for step in self.demo.journey:
+            steps[step]()
+            self.case = Registration.objects.get(pk=self.case.pk)
+
+    def _register(self) -> Lks:
+        demo = self.demo
+        kecamatan, desa = PLACES[demo.region]
+        legal = demo.legal_form != Lks.LegalForm.NO_ENTITY
+        lks = lks_register(
+            actor=self.operator,
+            name=demo.name,
+            legal_form=demo.legal_form,
+            region=Region.objects.get(code=demo.region),
+            scope=Lks.Scope.REGENCY,
+            deed_number="12" if legal else "NP-07/2019",
+            deed_date=dt.date(2015, 3, 2),
+            sk_kemenkumham="AHU-0012345.AH.01.04.Tahun 2015" if legal else "",
+            npwp="01.234.567.8-403.000" if legal else "",
+            address="Jl. Raya No. 10",
+            kecamatan_code=kecamatan,
+            desa_code=desa,
+            latitude=Decimal("-6.481700"),
+            longitude=Decimal("106.854000"),
+            service_types=demo.services,
+            capacity=40,
+            current_clients=28,
+            phone="0812-3456-7890",
+        )
+        board_member_add(
+            actor=self.operator, lks=lks, name=demo.chair, position="ketua"
+        )
+        return lks
+
+    def _upload_documents(self, *, round_: int = 1) -> None:
+        for document_type in required_document_types(registration=self.case):
+            content = PDF + f"% {document_type.code} v{round_}\n".encode()
+            document_upload(
+                actor=self.operator,
+                registration=self.case,
+                document_type=document_type,
+                uploaded_file=SimpleUploadedFile(
+                    f"{document_type.code}.pdf", content, "application/pdf"
+                ),
+            )
+
+    def _submit(self) -> None:
+        if self.case.state == Registration.State.NEEDS_REVISION:
+            self._upload_documents(round_=2)
+        reg.registration_submit(actor=self.operator, registration=self.case)
+
+    def _receive(self) -> None:
+        task = flows.open_task(registration=self.case, step="verify")
+        human_task_claim(actor=self.verifier, task=task)
+        reg.registration_receive(actor=self.verifier, registration=self.case)
+
+    def _revise(self) -> None:
+        first = self.case.documents.order_by("pk")[0]
+        document_review(
+            actor=self.verifier,
+            document=first,
+            verdict="tidak_sesuai",
+            note="Belum ditandatangani ketua pengurus.",
+        )
+        self._decide("request_revision", "Perbaiki dokumen yang ditandai tidak sesuai.")
+
+    def _verify(self) -> None:
+        latest = {
+            d.document_type_id: d for d in self.case.documents.order_by("version")
+        }
+        for document in latest.values():
+            document_review(actor=self.verifier, document=document, verdict="sesuai")
+        field_visit_record(
+            actor=self.verifier,
+            registration=self.case,
+            visited_on=timezone.localdate(),
+            officers=str(self.verifier),
+            findings="Sarana, pengurus dan daftar penerima layanan sesuai berkas.",
+            outcome="sesuai",
+        )
+        self._decide("verify", "Verifikasi dokumen dan lapangan sesuai.")
+
+    def _reject(self) -> None:
+        self._decide(
+            "reject", "Nota pendirian tidak dilegalisasi.", ground="incomplete"
+        )
+
+    def _decide(self, decision: str, reason: str, ground: str = "") -> None:
+        task = flows.open_task(registration=self.case, step="verify")
+        human_task_complete(
+            actor=self.verifier,
+            task=task,
+            action=lambda: reg.registration_decide(
+                actor=self.verifier,
+                registration=self.case,
+                decision=decision,
+                reason=reason,
+                ground=ground,
+            ),
+        )
+
+    def _approve(self) -> None:
+        task = flows.open_task(registration=self.case, step="sign")
+        human_task_claim(actor=self.kadis, task=task)  # type: ignore[arg-type]
+        reg.registration_approve(actor=self.kadis, registration=self.case)  # type: ignore[arg-type]
+
+    def _sign(self) -> None:
+        task = flows.open_task(registration=self.case, step="sign")
+        human_task_complete(
+            actor=self.kadis,  # type: ignore[arg-type]
+            task=task,
+            action=lambda: reg.registration_sign(
+                actor=self.kadis,  # type: ignore[arg-type]
+                registration=self.case,
+            ),
+        )
+
+    def _withdraw(self) -> None:
+        reg.registration_withdraw(
+            actor=self.operator,
+            registration=self.case,
+            reason="Pengurus memutuskan menunda pendaftaran.",
+        )

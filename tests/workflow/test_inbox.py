@@ -1,0 +1,364 @@
+"""The staff task inbox: scoped lists, claim / release / reassign, filters, counts,
+pagination, and a number of queries that does not grow with the page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
+
+from cases.flows import RegistrationFlow
+from cases.models import Registration
+from cases.services.registration import registration_create, registration_submit
+from tests.conftest import World
+from tests.factories import (
+    LksFactory,
+    UserFactory,
+    region,
+    upload_required_documents,
+)
+from workflow.inbox import task_queue
+from workflow.models import Membership, Role, TaskDeadline, User
+from workflow.services import membership_deactivate, membership_grant
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+QUEUE = "registration:queue"
+INBOX = "registration:inbox"
+
+
+@pytest.fixture(autouse=True)
+def _media(settings: Any, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path
+
+
+def _submitted_case(world: World) -> Registration:
+    """A new Bogor LKS with its own operator, its file submitted."""
+    lks = LksFactory.create()
+    operator = UserFactory.create()
+    membership_grant(
+        actor=world.root,
+        user=operator,
+        organisation=lks.organisation,
+        role=Role.OPERATOR,
+    )
+    registration = registration_create(
+        actor=operator, lks=lks, kind=Registration.Kind.FIRST
+    )
+    upload_required_documents(registration=registration, actor=operator)
+    return registration_submit(actor=operator, registration=registration)
+
+
+def _verify_task(registration: Registration) -> Task:
+    return Task.objects.get(
+        process__registrationprocess__registration=registration,
+        flow_task=RegistrationFlow.verify,
+    )
+
+
+def _queue_tasks(world: World, count: int) -> list[Task]:
+    return [_verify_task(_submitted_case(world)) for _ in range(count)]
+
+
+def _url(task: Task, action: str) -> str:
+    node = task.flow_task.name
+    return reverse(f"registration:{node}:{action}", args=[task.process_id, task.pk])
+
+
+def _member(world: World, role: str, username: str) -> User:
+    user = UserFactory.create(username=username)
+    membership_grant(
+        actor=world.root, user=user, organisation=world.dinsos_bogor, role=role
+    )
+    return user
+
+
+def _rows(response: Any) -> list[Task]:
+    return list(response.context["object_list"])
+
+
+def _list(client: Client, user: User, name: str = QUEUE, **params: Any) -> Any:
+    client.force_login(user)
+    return client.get(reverse(name), params)
+
+
+def _assign_all(tasks: list[Task], user: User) -> None:
+    pks = [task.pk for task in tasks]
+    Task.objects.filter(pk__in=pks).update(owner=user, status=STATUS.ASSIGNED)
+
+
+@pytest.fixture
+def task(world: World) -> Task:
+    return _queue_tasks(world, 1)[0]
+
+
+# Who sees what.
+
+
+def test_queue_shows_the_office_task_to_its_verifiers(
+    world: World, task: Task, client: Client
+) -> None:
+    response = _list(client, world.verifier_bogor)
+    assert response.status_code == 200
+    assert _rows(response) == [task]
+    assert _url(task, "index") in response.content.decode()
+
+
+@pytest.mark.parametrize("persona", ["verifier_bantul", "kadis_bogor"])
+def test_queue_hides_the_task_from_other_districts_and_roles(
+    world: World, task: Task, client: Client, persona: str
+) -> None:
+    response = _list(client, getattr(world, persona))
+    assert response.status_code == 200
+    assert _rows(response) == []
+
+
+def test_queue_is_closed_to_staff_without_an_inbox_role(
+    world: World, task: Task, client: Client
+) -> None:
+    assert _list(client, world.monev_bogor).status_code == 403
+    assert not task_queue(user=world.monev_bogor, flow_class=RegistrationFlow).exists()
+
+
+def test_queue_empties_on_the_request_after_the_membership_ends(
+    world: World, task: Task, client: Client
+) -> None:
+    assert _rows(_list(client, world.verifier_bogor)) == [task]
+    membership = Membership.objects.get(
+        user=world.verifier_bogor, organisation_role__role=Role.VERIFIER
+    )
+    membership_deactivate(actor=world.root, membership=membership, reason="moved")
+    assert client.get(reverse(QUEUE)).status_code == 403
+    assert not task_queue(user=world.verifier_bogor, flow_class=RegistrationFlow)
+
+
+def test_the_staff_home_lands_on_the_inbox(world: World, client: Client) -> None:
+    client.force_login(world.verifier_bogor)
+    response = client.get("/staf/", follow=True)
+    assert response.redirect_chain[-1][0] == reverse(INBOX)
+    assert response.status_code == 200
+
+
+# Claim, release, reassign.
+
+
+def test_it_refuses_a_claim_by_the_verifier_of_another_district(
+    world: World, task: Task, client: Client
+) -> None:
+    client.force_login(world.verifier_bantul)
+    assert client.post(_url(task, "assign")).status_code in {403, 404}
+    task.refresh_from_db()
+    assert task.owner_id is None and task.status == STATUS.NEW
+
+
+def test_a_double_claim_leaves_one_owner(
+    world: World, task: Task, client: Client
+) -> None:
+    second = _member(world, Role.VERIFIER, "verifier_bogor_2")
+    client.force_login(world.verifier_bogor)
+    assert client.post(_url(task, "assign")).status_code == 302
+    assert client.post(_url(task, "assign")).status_code == 403
+    client.force_login(second)
+    assert client.post(_url(task, "assign")).status_code == 403
+    task.refresh_from_db()
+    assert task.owner == world.verifier_bogor and task.status == STATUS.ASSIGNED
+
+
+def test_the_owner_releases_the_task_to_the_queue(
+    world: World, task: Task, client: Client
+) -> None:
+    client.force_login(world.verifier_bogor)
+    client.post(_url(task, "assign"))
+    assert client.post(_url(task, "unassign")).status_code == 302
+    task.refresh_from_db()
+    assert task.owner_id is None and task.status == STATUS.NEW
+    assert _rows(client.get(reverse(QUEUE))) == [task]
+
+
+def test_another_verifier_cannot_release_the_task(
+    world: World, task: Task, client: Client
+) -> None:
+    second = _member(world, Role.VERIFIER, "verifier_bogor_2")
+    client.force_login(world.verifier_bogor)
+    client.post(_url(task, "assign"))
+    client.force_login(second)
+    assert client.post(_url(task, "unassign")).status_code == 403
+    task.refresh_from_db()
+    assert task.owner == world.verifier_bogor
+
+
+def test_the_office_supervisor_reassigns_the_task(
+    world: World, task: Task, client: Client
+) -> None:
+    second = _member(world, Role.VERIFIER, "verifier_bogor_2")
+    supervisor = _member(world, Role.SUPERVISOR, "supervisor_bogor")
+    client.force_login(world.verifier_bogor)
+    client.post(_url(task, "assign"))
+
+    client.force_login(supervisor)
+    page = client.get(_url(task, "reassign"))
+    assert page.status_code == 200
+    choices = list(page.context["form"].fields["owner"].queryset)
+    assert choices == [second]  # the office's other verifiers only
+    refused = client.post(_url(task, "reassign"), {"owner": world.verifier_bantul.pk})
+    assert refused.status_code == 200  # not a choice: the form is shown again
+    assert client.post(_url(task, "reassign"), {"owner": second.pk}).status_code == 302
+    task.refresh_from_db()
+    assert task.owner == second and task.status == STATUS.ASSIGNED
+
+
+def test_the_office_tasks_list_leads_the_supervisor_to_reassign(
+    world: World, task: Task, client: Client
+) -> None:
+    supervisor = _member(world, Role.SUPERVISOR, "supervisor_bogor")
+    response = _list(client, supervisor, "registration:supervised")
+    assert _rows(response) == [task]
+    assert response.context["staff_task_counts"]["supervised"] == 1
+    client.force_login(world.verifier_bogor)
+    client.post(_url(task, "assign"))
+    client.force_login(supervisor)
+    detail = client.get(_url(task, "detail")).content.decode()
+    assert _url(task, "reassign") in detail
+
+
+def test_the_owner_cannot_reassign_the_task(
+    world: World, task: Task, client: Client
+) -> None:
+    second = _member(world, Role.VERIFIER, "verifier_bogor_2")
+    client.force_login(world.verifier_bogor)
+    client.post(_url(task, "assign"))
+    assert (
+        _url(task, "reassign") not in client.get(_url(task, "detail")).content.decode()
+    )
+    assert client.get(_url(task, "reassign")).status_code == 403
+    assert client.post(_url(task, "reassign"), {"owner": second.pk}).status_code == 403
+    task.refresh_from_db()
+    assert task.owner == world.verifier_bogor
+
+
+def test_the_process_cannot_be_cancelled_from_the_frontend(
+    world: World, task: Task, client: Client
+) -> None:
+    with pytest.raises(NoReverseMatch):
+        reverse("registration:process_cancel", args=[task.process_id])
+    for name in ("process_list", "task_list"):
+        with pytest.raises(NoReverseMatch):
+            reverse(f"registration:{name}")
+    client.force_login(world.verifier_bogor)
+    detail = reverse("registration:process_detail", args=[task.process_id])
+    assert client.get(detail).status_code == 200
+    client.force_login(world.verifier_bantul)
+    assert client.get(detail).status_code == 403
+
+
+# Lists: inbox, archive, filters, counts, pagination.
+
+
+def test_the_inbox_and_the_archive_hold_the_users_own_tasks(
+    world: World, client: Client
+) -> None:
+    mine, done, other = _queue_tasks(world, 3)
+    _assign_all([mine, done], world.verifier_bogor)
+    Task.objects.filter(pk=done.pk).update(status=STATUS.DONE, finished=timezone.now())
+    assert _rows(_list(client, world.verifier_bogor, INBOX)) == [mine]
+    assert _rows(_list(client, world.verifier_bogor, "registration:archive")) == [done]
+    assert _rows(_list(client, world.verifier_bogor)) == [other]
+    week_ago = timezone.localdate() - dt.timedelta(days=7)
+    TaskDeadline.objects.filter(task=done).update(due_date=week_ago)
+    late = _list(client, world.verifier_bogor, "registration:archive", overdue="true")
+    assert _rows(late) == [done]
+    assert "pilar-badge-overdue" in late.content.decode()
+
+
+def test_bulk_claim_cannot_reach_a_task_outside_the_queue(
+    world: World, task: Task, client: Client
+) -> None:
+    client.force_login(world.verifier_bantul)
+    bulk = reverse("registration:tasks_assign")
+    client.post(bulk, {"pk": [task.pk], "_confirm": "1"})
+    client.post(bulk, {"select_all": "1", "_confirm": "1"})
+    task.refresh_from_db()
+    assert task.owner_id is None and task.status == STATUS.NEW
+    client.force_login(world.verifier_bogor)
+    assert client.post(bulk, {"pk": [task.pk], "_confirm": "1"}).status_code == 302
+    task.refresh_from_db()
+    assert task.owner == world.verifier_bogor
+
+
+def test_the_menu_counts_the_inbox_and_the_queue(world: World, client: Client) -> None:
+    tasks = _queue_tasks(world, 3)
+    _assign_all(tasks[:1], world.verifier_bogor)
+    counts = _list(client, world.verifier_bogor).context["staff_task_counts"]
+    assert counts == {"inbox": 1, "queue": 2, "supervised": 0}
+    counts = _list(client, world.verifier_bantul).context["staff_task_counts"]
+    assert counts == {"inbox": 0, "queue": 0, "supervised": 0}
+
+
+def test_the_queue_filters_by_kind_region_state_and_overdue(
+    world: World, client: Client
+) -> None:
+    late, elsewhere, fresh = _queue_tasks(world, 3)
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    TaskDeadline.objects.filter(task=late).update(due_date=yesterday)
+    TaskDeadline.objects.filter(task=elsewhere).update(region=region("32.71"))
+    user = world.verifier_bogor
+
+    assert len(_rows(_list(client, user, kind="verify"))) == 3
+    assert _rows(_list(client, user, kind="sign")) == []
+    kota_bogor = region("32.71").pk
+    assert _rows(_list(client, user, region=kota_bogor)) == [elsewhere]
+    assert _rows(_list(client, user, region=region("34.02").pk)) == []
+    assert len(_rows(_list(client, user, state=Registration.State.SUBMITTED))) == 3
+    assert _rows(_list(client, user, state=Registration.State.VERIFIED)) == []
+    overdue = _list(client, user, overdue="true")
+    assert _rows(overdue) == [late]
+    assert "pilar-badge-overdue" in overdue.content.decode()
+    assert late not in _rows(_list(client, user, overdue="false"))
+    assert fresh in _rows(_list(client, user, overdue="false"))
+
+
+def test_the_queue_pages_by_25_and_keeps_its_filters(
+    world: World, client: Client
+) -> None:
+    _queue_tasks(world, 27)
+    first = _list(client, world.verifier_bogor, kind="verify")
+    assert len(_rows(first)) == 25
+    assert "kind=verify&amp;page=2" in first.content.decode()
+    second = _list(client, world.verifier_bogor, kind="verify", page=2)
+    assert len(_rows(second)) == 2
+
+
+# A constant number of queries per page.
+
+
+def _queries(client: Client, name: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse(name))
+    assert response.status_code == 200
+    return len(captured)
+
+
+def test_list_pages_take_the_same_queries_at_5_and_at_50_tasks(
+    world: World, client: Client, django_assert_num_queries: Any
+) -> None:
+    client.force_login(world.verifier_bogor)
+    tasks = _queue_tasks(world, 5)
+    queue_at_5 = _queries(client, QUEUE)
+    _assign_all(tasks, world.verifier_bogor)
+    inbox_at_5 = _queries(client, INBOX)
+
+    tasks += _queue_tasks(world, 45)
+    with django_assert_num_queries(queue_at_5):
+        assert len(_rows(client.get(reverse(QUEUE)))) == 25
+    _assign_all(tasks, world.verifier_bogor)
+    with django_assert_num_queries(inbox_at_5):
+        assert len(_rows(client.get(reverse(INBOX)))) == 25
+    print(f"queries per page: queue {queue_at_5}, inbox {inbox_at_5}")
