@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.utils.functional import Promise
 
-from cases.models import Lks, OfficeSigningKey, RegistrationCertificate
+from cases.models import Lks, OfficePolicy, OfficeSigningKey, RegistrationCertificate
 from cases.signing import verify_pdf
 from workflow.models import User
 from workflow.permissions import filter_for_user
@@ -78,6 +78,16 @@ def lks_standing(*, lks: Lks, today: dt.date) -> LksStanding:
     return LksStanding(
         certificate=certificate, state=state, registered=state == State.ACTIVE
     )
+
+
+DEFAULT_RENEWAL_WINDOW_DAYS = 90
+
+
+def renewal_opens_on(*, certificate: RegistrationCertificate) -> dt.date:
+    """The first day the LKS may open its renewal (daftar ulang) case."""
+    policy = OfficePolicy.objects.filter(office_id=certificate.office_id).first()
+    window = policy.renewal_window_days if policy else DEFAULT_RENEWAL_WINDOW_DAYS
+    return certificate.valid_until - dt.timedelta(days=window)
 
 
 def certificate_by_token(*, token: str) -> RegistrationCertificate | None:

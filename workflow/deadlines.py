@@ -33,8 +33,12 @@ def deadline_create(
     budget_days: int,
     started_on: dt.date | None = None,
 ) -> TaskDeadline:
-    """Give a new task its due date: ``budget_days`` working days from today."""
+    """Give a new task its due date: ``budget_days`` working days from today.
+
+    An office that already used up its time gets a task due today (budget 0).
+    """
     start = started_on or timezone.localdate()
+    budget_days = max(budget_days, 0)
     return TaskDeadline.objects.create(
         task=task,
         office=office,
@@ -42,5 +46,5 @@ def deadline_create(
         role=role,
         budget_days=budget_days,
         started_on=start,
-        due_date=add_working_days(start, max(budget_days, 0)),
+        due_date=add_working_days(start, budget_days),
     )

@@ -51,6 +51,7 @@ from cases.selectors import province_office
 from cases.selectors_certificates import (
     certificate_current,
     pdf_signature_valid,
+    renewal_opens_on,
     sha256_hex,
 )
 from cases.services.registration import registration_create
@@ -78,7 +79,6 @@ SUPERSEDE = "cases.supersede_certificate"
 EXPIRE = "cases.expire_certificate"
 SYSTEM_USERNAME = "pilar-system"
 DEFAULT_VALIDITY_YEARS = 3
-DEFAULT_RENEWAL_WINDOW_DAYS = 90
 DEFAULT_SIGNER_TITLE = "Kepala Dinas Sosial"
 SIGNATURE_FIELD = "TandaTanganDinas"
 SIGNATURE_REASON = "Penerbitan Tanda Registrasi LKS"
@@ -418,7 +418,7 @@ def renewal_open(
     current = certificate_current(lks=locked)
     if current is None or current.state not in (State.ACTIVE, State.EXPIRED):
         raise InvalidInput(_("This LKS has no active or expired certificate to renew."))
-    opens_on = current.valid_until - dt.timedelta(days=_renewal_window(current))
+    opens_on = renewal_opens_on(certificate=current)
     if today < opens_on:
         raise InvalidInput(
             _("Renewal (daftar ulang) opens on %(date)s.")
@@ -432,11 +432,6 @@ def renewal_open(
         kind=Registration.Kind.RENEWAL,
         previous_certificate=current,
     )
-
-
-def _renewal_window(certificate: RegistrationCertificate) -> int:
-    policy = OfficePolicy.objects.filter(office_id=certificate.office_id).first()
-    return policy.renewal_window_days if policy else DEFAULT_RENEWAL_WINDOW_DAYS
 
 
 def _open_case_exists(lks: Lks) -> bool:

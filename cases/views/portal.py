@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import cast
 from uuid import UUID
@@ -14,6 +15,7 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -38,6 +40,8 @@ from cases.models import (
     Lks,
     Registration,
 )
+from cases.selectors_certificates import LksStanding, lks_standing, renewal_opens_on
+from cases.services.certificates import renewal_open
 from cases.services.documents import document_upload
 from cases.services.portal import (
     EDITABLE_STATES,
@@ -56,6 +60,8 @@ from workflow.models import User
 from workflow.permissions import filter_for_user, has_object_permission
 
 OPERATE = "cases.operate_lks"
+RENEWABLE = {"active", "expired"}
+CLOSED_STATES = {"certificate_issued", "rejected", "withdrawn"}
 SUBMIT = "cases.submit_registration"
 State = Registration.State
 NEXT_ACTION: dict[str, str | Promise] = {
@@ -81,6 +87,10 @@ class CaseSummary:
     missing: list[DocumentType] = field(default_factory=list)
     next_action: str | Promise = ""
     can_submit: bool = False
+    standing: LksStanding | None = None
+    renewal_opens: dt.date | None = None
+    renewal_case_open: bool = False
+    can_renew: bool = False
 
 
 @dataclass
@@ -121,6 +131,17 @@ def _registration_for_operator(request: HttpRequest, reference: UUID) -> Registr
 def _summary(lks: Lks) -> CaseSummary:
     registration = current_registration(lks=lks)
     summary = CaseSummary(lks=lks, registration=registration)
+    summary.standing = lks_standing(lks=lks, today=timezone.localdate())
+    certificate = summary.standing.certificate
+    if certificate is not None and summary.standing.state in RENEWABLE:
+        opens = renewal_opens_on(certificate=certificate)
+        summary.renewal_opens = opens
+        summary.renewal_case_open = registration is not None and (
+            registration.state not in CLOSED_STATES
+        )
+        summary.can_renew = (
+            timezone.localdate() >= opens and not summary.renewal_case_open
+        )
     if registration is None or registration.state not in EDITABLE_STATES:
         summary.next_action = (
             NEXT_ACTION.get(registration.state, "") if registration else ""
@@ -360,6 +381,22 @@ def document_upload_view(request: HttpRequest, reference: UUID) -> HttpResponse:
 
 @login_required
 @require_POST
+def renew(request: HttpRequest, lks_pk: int) -> HttpResponse:
+    lks = _lks_for_operator(request, lks_pk)
+    try:
+        renewal = renewal_open(actor=_user(request), lks=lks)
+    except WorkflowError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("cases:portal_dashboard")
+    messages.success(
+        request,
+        _("The renewal case is open: check the profile and upload the documents."),
+    )
+    return redirect("cases:portal_documents", reference=renewal.reference)
+
+
+@login_required
+@require_POST
 def submit(request: HttpRequest, reference: UUID) -> HttpResponse:
     registration = _registration_for_operator(request, reference)
     form = VersionForm(request.POST)
@@ -398,4 +435,5 @@ urlpatterns: list[URLPattern] = [
         name="portal_document_upload",
     ),
     path("lks/kasus/<uuid:reference>/ajukan/", submit, name="portal_submit"),
+    path("lks/<int:lks_pk>/daftar-ulang/", renew, name="portal_renew"),
 ]

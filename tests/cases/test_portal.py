@@ -14,7 +14,8 @@ from django.test import Client
 from django.urls import reverse
 
 from cases.checklist import profile_gaps
-from cases.models import BoardMember, Lks, Registration
+from cases.models import BoardMember, Lks, Registration, RegistrationCertificate
+from cases.services.certificates import certificate_issue
 from cases.services.portal import (
     InvalidField,
     board_member_add,
@@ -25,6 +26,7 @@ from cases.services.portal import (
     lks_register,
 )
 from cases.services.registration import IncompleteProfile, registration_submit
+from tests.cases.test_certificates import approve
 from tests.conftest import PASSWORD, World
 from tests.factories import UserFactory, region, upload_required_documents
 from workflow.exceptions import (
@@ -614,3 +616,31 @@ def test_home_links_operators_to_their_portal(client: Client, granted: World) ->
     client.force_login(granted.operator_bogor)
     body = client.get(reverse("workflow:home")).content.decode()
     assert reverse("cases:portal_dashboard") in body
+
+
+# --- the Tanda Registrasi on the dashboard, and renewal -----------------------
+
+
+def test_the_dashboard_shows_the_certificate_and_opens_renewal_in_its_window(
+    client: Client, case: Registration, granted: World, media: Path
+) -> None:
+    approved = approve(granted, case)
+    certificate = certificate_issue(actor=granted.kadis_bogor, registration=approved)
+    client.force_login(granted.operator_bogor)
+    page = client.get(reverse("cases:portal_dashboard")).content.decode()
+    assert certificate.number in page
+    assert reverse("cases:certificate_download", args=[certificate.token]) in page
+    assert reverse("cases:portal_renew", args=[granted.lks_bogor.pk]) not in page
+
+    # Inside the window (90 days before expiry) the button appears and works.
+    RegistrationCertificate.objects.filter(pk=certificate.pk).update(
+        valid_until=datetime.date.today() + datetime.timedelta(days=30)
+    )
+    renew = reverse("cases:portal_renew", args=[granted.lks_bogor.pk])
+    assert renew in client.get(reverse("cases:portal_dashboard")).content.decode()
+    assert client.get(renew).status_code == 405
+    client.post(renew)
+    client.post(renew)  # a double click opens one case
+    renewals = Registration.objects.filter(lks=granted.lks_bogor, kind="renewal")
+    assert renewals.count() == 1
+    assert renewals.get().previous_certificate == certificate

@@ -86,3 +86,13 @@ def test_a_deactivated_membership_disappears_from_home(
     body = client.get(HOME).content.decode()
     assert "Dinas Sosial Kabupaten Bogor" not in body
     assert "belum memiliki peran aktif" in body
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_indonesian_until_english_is_chosen(
+    client: Client,
+) -> None:
+    english = {"accept-language": "en-US,en;q=0.9"}
+    assert "Masuk ke Pilar" in client.get(LOGIN, headers=english).content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": LOGIN})
+    assert "Sign in to Pilar" in client.get(LOGIN, headers=english).content.decode()
