@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from viewflow.workflow.models import Task
 
 from cases.checklist import required_document_types
 from cases.models import (
@@ -136,7 +137,40 @@ def registration_timeline(*, registrations: list[Registration]) -> list[Timeline
     ] + [
         _entry(row, labels, subject=str(_("Tanda Registrasi"))) for row in certificates
     ]
-    return sorted(entries, key=lambda e: e.at)
+    return sorted(entries + _task_owner_changes(registrations), key=lambda e: e.at)
+
+
+def _task_owner_changes(registrations: list[Registration]) -> list[TimelineEntry]:
+    """Who claimed, released or was handed each staff task of the cases."""
+    rows = (
+        Task.history.filter(
+            process__registrationprocess__registration__in=registrations
+        )
+        .select_related("history_user", "owner")
+        .order_by("id", "history_id")
+    )
+    queue = str(_("Queue"))
+    entries: list[TimelineEntry] = []
+    holder: dict[int, tuple[int | None, str]] = {}
+    for row in rows:
+        before_id, before_name = holder.get(row.id, (None, queue))
+        name = str(row.owner) if row.owner_id else queue
+        holder[row.id] = (row.owner_id, name)
+        if row.owner_id == before_id:
+            continue
+        title = getattr(row.flow_task, "task_title", "") or str(row.flow_task)
+        entries.append(
+            TimelineEntry(
+                at=row.history_date,
+                actor=str(row.history_user) if row.history_user else str(_("System")),
+                transition="owner",
+                source=before_name,
+                target=name,
+                reason="",
+                subject=str(_("Task: %(title)s") % {"title": title}),
+            )
+        )
+    return entries
 
 
 def _entry(row: Any, labels: dict[str, Any], *, subject: str) -> TimelineEntry:

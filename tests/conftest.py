@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from cases.models import Lks, Registration
 from cases.services.portal import lks_access_grant
@@ -15,6 +16,13 @@ from workflow.models import Organisation, Role, User
 from workflow.services import membership_grant
 
 PASSWORD = "rahasia-uji-123"
+
+
+@pytest.fixture(autouse=True)
+def _indonesian() -> None:
+    # A request in English leaves English active in the thread; each test
+    # starts from the default language, Bahasa Indonesia.
+    translation.activate("id")
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,9 @@ from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from simple_history import register
 from simple_history.models import HistoricalRecords
+from viewflow.workflow.models import Task
 
 
 class User(AbstractUser):
@@ -222,3 +224,24 @@ class TaskDeadline(models.Model):
 
     def __str__(self) -> str:
         return f"task {self.task_id} due {self.due_date}"
+
+
+# Who claimed, released or was handed each task, and when: viewflow keeps only
+# the current owner. simple-history's middleware records the acting user.
+register(
+    Task,
+    app="workflow",
+    table_name="workflow_historicaltask",
+    excluded_fields=[
+        "data",
+        "seed_content_type",
+        "seed_object_id",
+        "artifact_content_type",
+        "artifact_object_id",
+        "external_task_id",
+        "owner_permission_content_type",
+        "owner_permission_obj_pk",
+        "scheduled",
+        "token",
+    ],
+)

@@ -18,6 +18,7 @@ from django.contrib import messages
 from django.db import models, transaction
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import URLPattern, path
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import generic
 from viewflow.workflow import flow
@@ -69,6 +70,19 @@ class StaffTaskActivation(ViewActivation):
     viewflow gates reassign like unassign, so the owner could hand the task to
     anyone; here only a supervisor of the task's office may.
     """
+
+    @Activation.status.transition(
+        source=STATUS.NEW,
+        target=STATUS.ASSIGNED,
+        permission=lambda activation, user: activation.flow_task.can_assign(
+            user, activation.task
+        ),
+    )
+    def assign(self, user: Any) -> None:
+        # viewflow never fills Task.assigned; the claim time is worth keeping.
+        self.task.owner = user
+        self.task.assigned = timezone.now()
+        self.task.save()
 
     @Activation.status.transition(
         source=STATUS.ASSIGNED,

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMFieldMixin, FSMMeta
 from guardian.shortcuts import assign_perm
@@ -32,15 +32,20 @@ R = TypeVar("R", bound=AuditedModel)
 def organisation_role_get_or_create(
     *, organisation: Organisation, role: str
 ) -> OrganisationRole:
-    """The organisation-role and its group; one group per pair, created once."""
+    """The organisation-role and its group; one group per pair, created once,
+    also when two requests ask for it at the same moment."""
     existing = OrganisationRole.objects.filter(organisation=organisation, role=role)
     found = existing.select_related("group").first()
     if found is not None:
         return found
-    group = Group.objects.create(name=f"org{organisation.pk}:{role}")
-    return OrganisationRole.objects.create(
-        organisation=organisation, role=role, group=group
-    )
+    try:
+        with transaction.atomic():  # a savepoint: the loser of a race reads below
+            group = Group.objects.create(name=f"org{organisation.pk}:{role}")
+            return OrganisationRole.objects.create(
+                organisation=organisation, role=role, group=group
+            )
+    except IntegrityError:
+        return existing.select_related("group").get()
 
 
 def _may_manage_members(actor: User, organisation: Organisation) -> bool:

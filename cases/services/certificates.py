@@ -63,7 +63,7 @@ from workflow.exceptions import (
     StaleRecord,
     TransitionNotAllowed,
 )
-from workflow.models import Membership, Organisation, OrganisationRole, Role, User
+from workflow.models import Membership, Organisation, Role, User
 from workflow.permissions import has_object_permission
 from workflow.services import (
     object_permission_grant,
@@ -315,7 +315,6 @@ def _service_labels(lks: Lks) -> list[str]:
 def _grant(certificate: RegistrationCertificate) -> None:
     office = certificate.office
     for role, perms in _OFFICE_GRANTS.items():
-        _organisation_role(organisation=office, role=role)
         object_permission_grant(
             obj=certificate, organisation=office, role=role, perms=perms
         )
@@ -328,21 +327,10 @@ def _grant(certificate: RegistrationCertificate) -> None:
     # The provinsi supervises its kabupaten/kota: read access to every certificate.
     province = province_office(region=certificate.lks.region)
     if province is not None and province.pk != office.pk:
-        _organisation_role(organisation=province, role=Role.SUPERVISOR)
         object_permission_grant(
             obj=certificate, organisation=province, role=Role.SUPERVISOR, perms=[VIEW]
         )
     _system_membership(office=office)
-
-
-def _organisation_role(*, organisation: Organisation, role: str) -> OrganisationRole:
-    # The first two certificates of an office may be signed at once: the loser
-    # of creating the role (and its group) reads the winner's.
-    try:
-        with transaction.atomic():
-            return organisation_role_get_or_create(organisation=organisation, role=role)
-    except IntegrityError:
-        return organisation_role_get_or_create(organisation=organisation, role=role)
 
 
 # --- expiry, by the system -------------------------------------------------
@@ -360,7 +348,7 @@ def system_actor() -> User:
 
 
 def _system_membership(*, office: Organisation) -> None:
-    role = _organisation_role(organisation=office, role=Role.ADMINISTRATOR)
+    role = organisation_role_get_or_create(organisation=office, role=Role.ADMINISTRATOR)
     user = system_actor()
     membership, _created = Membership.objects.get_or_create(
         user=user, organisation_role=role
