@@ -96,3 +96,14 @@ def test_an_english_browser_still_gets_indonesian_until_english_is_chosen(
     assert "Masuk ke Pilar" in client.get(LOGIN, headers=english).content.decode()
     client.post(reverse("set_language"), {"language": "en", "next": LOGIN})
     assert "Sign in to Pilar" in client.get(LOGIN, headers=english).content.decode()
+
+
+def test_home_leads_staff_to_their_inbox_and_cases(
+    client: Client, world: World
+) -> None:
+    client.force_login(world.verifier_bogor)
+    body = client.get(HOME).content.decode()
+    assert 'href="/staf/"' in body
+    assert 'href="/kasus/"' in body
+    client.force_login(world.operator_bogor)
+    assert 'href="/staf/"' not in client.get(HOME).content.decode()
