@@ -362,3 +362,11 @@ def test_list_pages_take_the_same_queries_at_5_and_at_50_tasks(
     with django_assert_num_queries(inbox_at_5):
         assert len(_rows(client.get(reverse(INBOX)))) == 25
     print(f"queries per page: queue {queue_at_5}, inbox {inbox_at_5}")
+
+
+def test_anonymous_visitors_of_the_staff_pages_are_sent_to_sign_in(
+    client: Client, db: None
+) -> None:
+    response = client.get(reverse(QUEUE))
+    assert response.status_code == 302
+    assert response["Location"] == "/masuk/?next=" + reverse(QUEUE)
