@@ -43,9 +43,10 @@ from viewflow.workflow.flow.views import (
 from viewflow.workflow.models import Task
 from viewflow.workflow.status import STATUS
 
-from workflow.models import Membership, Region, Role
+from workflow.models import Region, Role
 from workflow.nodes import StaffTask
 from workflow.permissions import is_acting_user
+from workflow.selectors import active_memberships
 
 WORKING = (STATUS.ASSIGNED, STATUS.STARTED)
 OPEN = (STATUS.NEW, *WORKING)
@@ -62,12 +63,10 @@ class TaskCounts(TypedDict):
 
 def _office_membership(user: Any, *, role: Any) -> Q:
     """An active membership of ``user`` in the task's active office with ``role``."""
-    memberships = Membership.objects.filter(
+    memberships = active_memberships().filter(
         user=user,
-        is_active=True,
         organisation_role__role=role,
         organisation_role__organisation=OuterRef("deadline__office"),
-        organisation_role__organisation__is_active=True,
     )
     return Q(Exists(memberships))
 

@@ -29,21 +29,16 @@ from viewflow.workflow.nodes import ViewActivation
 from viewflow.workflow.status import STATUS
 
 from workflow.exceptions import NotPermitted
-from workflow.models import Membership, Role, User
+from workflow.models import Role, User
 from workflow.permissions import has_object_permission, is_acting_user
+from workflow.selectors import holds_role
 
 
 def is_office_supervisor(user: Any, office_id: int | None) -> bool:
     """True when ``user`` is an active supervisor of the office."""
-    if office_id is None or not is_acting_user(user):
+    if office_id is None:
         return False
-    return Membership.objects.filter(
-        user=user,
-        is_active=True,
-        organisation_role__role=Role.SUPERVISOR,
-        organisation_role__organisation_id=office_id,
-        organisation_role__organisation__is_active=True,
-    ).exists()
+    return holds_role(user, roles=[Role.SUPERVISOR], organisation_id=office_id)
 
 
 def task_office_id(task: Any) -> int | None:
@@ -202,14 +197,7 @@ STAFF_ROLES = (Role.VERIFIER, Role.SIGNER, Role.SUPERVISOR)
 def is_office_staff(user: Any) -> bool:
     """True when ``user`` works a task inbox: an active verifier, signer or
     supervisor of an active office."""
-    if not is_acting_user(user):
-        return False
-    return Membership.objects.filter(
-        user=user,
-        is_active=True,
-        organisation_role__role__in=STAFF_ROLES,
-        organisation_role__organisation__is_active=True,
-    ).exists()
+    return holds_role(user, roles=STAFF_ROLES)
 
 
 class StaffFlowMixin:

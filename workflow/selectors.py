@@ -2,17 +2,40 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.db.models import QuerySet
 
 from workflow.models import Membership, User
+from workflow.permissions import is_acting_user
+
+
+def active_memberships() -> QuerySet[Membership]:
+    """Memberships that count: active, in an active organisation."""
+    return Membership.objects.filter(
+        is_active=True, organisation_role__organisation__is_active=True
+    )
+
+
+def holds_role(
+    user: Any, *, roles: Iterable[str], organisation_id: int | None = None
+) -> bool:
+    """True when an active ``user`` holds one of ``roles`` through a membership
+    that counts (in the given organisation, when one is given)."""
+    if not is_acting_user(user):
+        return False
+    found = active_memberships().filter(user=user, organisation_role__role__in=roles)
+    if organisation_id is not None:
+        found = found.filter(organisation_role__organisation_id=organisation_id)
+    return found.exists()
 
 
 def membership_list_for_user(*, user: User) -> QuerySet[Membership]:
     """The user's active memberships in active organisations, with their regions."""
     return (
-        Membership.objects.filter(
-            user=user, is_active=True, organisation_role__organisation__is_active=True
-        )
+        active_memberships()
+        .filter(user=user)
         .select_related(
             "organisation_role__organisation__region__parent",
         )

@@ -22,6 +22,7 @@ from workflow.exceptions import (
 )
 from workflow.models import Membership, Organisation, OrganisationRole, Role, User
 from workflow.permissions import has_object_permission, is_acting_user
+from workflow.selectors import holds_role
 
 R = TypeVar("R", bound=AuditedModel)
 
@@ -51,12 +52,9 @@ def organisation_role_get_or_create(
 def _may_manage_members(actor: User, organisation: Organisation) -> bool:
     if actor.is_superuser and actor.is_active:
         return True
-    return Membership.objects.filter(
-        user=actor,
-        is_active=True,
-        organisation_role__organisation=organisation,
-        organisation_role__role=Role.ADMINISTRATOR,
-    ).exists()
+    return holds_role(
+        actor, roles=[Role.ADMINISTRATOR], organisation_id=organisation.pk
+    )
 
 
 @transaction.atomic

@@ -23,8 +23,9 @@ from cases.models import (
 )
 from cases.selectors import province_office, responsible_office
 from workflow.exceptions import InvalidInput, NotPermitted
-from workflow.models import Membership, Role, User
+from workflow.models import Role, User
 from workflow.permissions import has_object_permission
+from workflow.selectors import holds_role
 from workflow.services import object_permission_grant, transition_run
 
 if TYPE_CHECKING:
@@ -70,15 +71,6 @@ class IncompleteRegistration(InvalidInput):
         )
 
 
-def _is_operator_of(user: User, lks: Lks) -> bool:
-    return Membership.objects.filter(
-        user=user,
-        is_active=True,
-        organisation_role__organisation_id=lks.organisation_id,
-        organisation_role__role=Role.OPERATOR,
-    ).exists()
-
-
 @transaction.atomic
 def registration_create(
     *,
@@ -88,7 +80,9 @@ def registration_create(
     previous_certificate: RegistrationCertificate | None = None,
 ) -> Registration:
     """Open a draft case, routed to the competent office, with its grants made."""
-    if not (actor.is_active and _is_operator_of(actor, lks)):
+    if not holds_role(
+        actor, roles=[Role.OPERATOR], organisation_id=lks.organisation_id
+    ):
         raise NotPermitted()
     office = responsible_office(lks=lks)
     if office is None:

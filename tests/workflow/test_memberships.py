@@ -82,3 +82,42 @@ def test_each_organisation_role_has_one_group(world: World) -> None:
         )
     }
     assert len(groups) == 1
+
+
+def test_a_deactivated_administrator_cannot_add_members(world: World) -> None:
+    admin = UserFactory.create()
+    membership_grant(
+        actor=world.root,
+        user=admin,
+        organisation=world.dinsos_bogor,
+        role=Role.ADMINISTRATOR,
+    )
+    admin.is_active = False
+    admin.save(update_fields=["is_active"])
+    with pytest.raises(NotPermitted):
+        membership_grant(
+            actor=admin,
+            user=world.outsider,
+            organisation=world.dinsos_bogor,
+            role=Role.VERIFIER,
+        )
+
+
+def test_an_administrator_of_a_closed_office_cannot_add_members(world: World) -> None:
+    admin = UserFactory.create()
+    membership_grant(
+        actor=world.root,
+        user=admin,
+        organisation=world.dinsos_bogor,
+        role=Role.ADMINISTRATOR,
+    )
+    world.dinsos_bogor.is_active = False
+    world.dinsos_bogor.save(update_fields=["is_active"])
+    with pytest.raises(NotPermitted):
+        membership_grant(
+            actor=admin,
+            user=world.outsider,
+            organisation=world.dinsos_bogor,
+            role=Role.VERIFIER,
+        )
+    assert not Membership.objects.filter(user=world.outsider).exists()
