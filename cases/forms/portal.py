@@ -190,3 +190,9 @@ class VersionForm(forms.Form):
     """The hidden version a one-button write (submit, remove) carries."""
 
     version = _version_field()
+
+    @classmethod
+    def seen(cls, data: Any) -> int | None:
+        """The version the page was rendered with; None when absent or bad."""
+        form = cls(data)
+        return form.cleaned_data["version"] if form.is_valid() else None

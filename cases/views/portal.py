@@ -325,8 +325,7 @@ def board_edit(request: HttpRequest, lks_pk: int, member_pk: int) -> HttpRespons
 def board_remove(request: HttpRequest, lks_pk: int, member_pk: int) -> HttpResponse:
     lks = _lks_for_operator(request, lks_pk)
     member = get_object_or_404(BoardMember, pk=member_pk, lks=lks)
-    form = VersionForm(request.POST)
-    seen = form.cleaned_data["version"] if form.is_valid() else None
+    seen = VersionForm.seen(request.POST)
     try:
         board_member_remove(actor=_user(request), member=member, expected_version=seen)
     except WorkflowError as exc:
@@ -399,8 +398,7 @@ def renew(request: HttpRequest, lks_pk: int) -> HttpResponse:
 @require_POST
 def submit(request: HttpRequest, reference: UUID) -> HttpResponse:
     registration = _registration_for_operator(request, reference)
-    form = VersionForm(request.POST)
-    seen = form.cleaned_data["version"] if form.is_valid() else None
+    seen = VersionForm.seen(request.POST)
     try:
         registration_submit(
             actor=_user(request), registration=registration, expected_version=seen

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import generic
 from viewflow.workflow.flow.views.mixins import TaskSuccessUrlMixin
 
+from cases.forms.portal import VersionForm
 from cases.models import Registration
 from cases.selectors import registration_case_file
 from cases.services import registration as services
@@ -93,7 +94,7 @@ class VerifyTaskView(_CaseTaskView):
                 services.registration_receive(
                     actor=actor,
                     registration=self.registration,
-                    expected_version=_int(request.POST.get("version")),
+                    expected_version=VersionForm.seen(request.POST),
                 )
                 return HttpResponseRedirect(request.get_full_path())
             form = DecisionForm(request.POST)
@@ -125,7 +126,7 @@ class SignTaskView(_CaseTaskView):
                 certificate = services.registration_sign(
                     actor=actor,
                     registration=self.registration,
-                    expected_version=_int(request.POST.get("version")),
+                    expected_version=VersionForm.seen(request.POST),
                 )
                 return self._done(certificate.registration)
             form = SignForm(request.POST)
@@ -154,10 +155,3 @@ class SignTaskView(_CaseTaskView):
             expected_version=data["version"],
         )
         return self._done(rejected)
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value is not None else None
-    except ValueError:
-        return None
