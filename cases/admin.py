@@ -3,20 +3,9 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.http import HttpRequest
 
-from cases.models import Lks, Registration
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
+from cases.models import Lks, Registration, RegistrationCertificate
+from workflow.admin import ReadOnlyAdmin
 
 
 @admin.register(Lks)
@@ -30,3 +19,10 @@ class RegistrationAdmin(ReadOnlyAdmin):
     list_display = ["lks", "kind", "state", "office", "created_at"]
     list_filter = ["state", "kind"]
     search_fields = ["lks__name", "reference"]
+
+
+@admin.register(RegistrationCertificate)
+class RegistrationCertificateAdmin(ReadOnlyAdmin):
+    list_display = ["number", "lks", "office", "state", "issued_on", "valid_until"]
+    list_filter = ["state"]
+    search_fields = ["number", "lks__name"]

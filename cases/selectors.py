@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -13,6 +11,7 @@ from viewflow.workflow.models import Task
 
 from cases.checklist import required_document_types
 from cases.models import (
+    BoardMember,
     Document,
     DocumentReview,
     DocumentType,
@@ -23,6 +22,12 @@ from cases.models import (
 )
 from workflow.models import Organisation, Region, User
 from workflow.permissions import filter_for_user
+from workflow.timeline import (
+    TimelineEntry,
+    history_entries,
+    task_owner_entries,
+    timeline_merge,
+)
 
 
 def responsible_office(*, lks: Lks) -> Organisation | None:
@@ -76,17 +81,6 @@ class ChecklistRow:
 
 
 @dataclass(frozen=True)
-class TimelineEntry:
-    at: datetime
-    actor: str
-    transition: str
-    source: str
-    target: str
-    reason: str
-    subject: str
-
-
-@dataclass(frozen=True)
 class CaseFile:
     registration: Registration
     checklist: list[ChecklistRow]
@@ -121,67 +115,46 @@ def registration_case_file(*, registration_pk: int) -> CaseFile:
     )
 
 
-def registration_timeline(*, registrations: list[Registration]) -> list[TimelineEntry]:
-    """Every change of the given cases and of their certificates, oldest first."""
-    rows = Registration.history.filter(
-        id__in=[r.pk for r in registrations]
-    ).select_related("history_user")
-    certificates = RegistrationCertificate.history.filter(
-        registration_id__in=[r.pk for r in registrations]
-    ).select_related("history_user")
-    labels = dict(Registration.State.choices) | dict(
-        RegistrationCertificate.State.choices
+def registration_timeline(
+    *, registrations: list[Registration], include_internal: bool = True
+) -> list[TimelineEntry]:
+    """Every change of the given cases and of their certificates, oldest first.
+
+    ``include_internal=False`` leaves out the office's task moves (claims,
+    releases, reassignments): the timeline an LKS operator is shown.
+    """
+    ids = [r.pk for r in registrations]
+    tasks = Task.history.filter(process__registrationprocess__registration__in=ids)
+    return timeline_merge(
+        history_entries(
+            Registration.history.filter(id__in=ids),
+            subject=_("Registration case"),
+            states=Registration.State.choices,
+        ),
+        history_entries(
+            RegistrationCertificate.history.filter(registration_id__in=ids),
+            subject=_("Tanda Registrasi"),
+            states=RegistrationCertificate.State.choices,
+        ),
+        task_owner_entries(tasks) if include_internal else [],
+        include_internal=include_internal,
     )
-    entries = [
-        _entry(row, labels, subject=str(_("Registration case"))) for row in rows
-    ] + [
-        _entry(row, labels, subject=str(_("Tanda Registrasi"))) for row in certificates
-    ]
-    return sorted(entries + _task_owner_changes(registrations), key=lambda e: e.at)
 
 
-def _task_owner_changes(registrations: list[Registration]) -> list[TimelineEntry]:
-    """Who claimed, released or was handed each staff task of the cases."""
-    rows = (
-        Task.history.filter(
-            process__registrationprocess__registration__in=registrations
-        )
-        .select_related("history_user", "owner")
-        .order_by("id", "history_id")
-    )
-    queue = str(_("Queue"))
-    entries: list[TimelineEntry] = []
-    holder: dict[int, tuple[int | None, str]] = {}
-    for row in rows:
-        before_id, before_name = holder.get(row.id, (None, queue))
-        name = str(row.owner) if row.owner_id else queue
-        holder[row.id] = (row.owner_id, name)
-        if row.owner_id == before_id:
-            continue
-        title = getattr(row.flow_task, "task_title", "") or str(row.flow_task)
-        entries.append(
-            TimelineEntry(
-                at=row.history_date,
-                actor=str(row.history_user) if row.history_user else str(_("System")),
-                transition="owner",
-                source=before_name,
-                target=name,
-                reason="",
-                subject=str(_("Task: %(title)s") % {"title": title}),
-            )
-        )
-    return entries
-
-
-def _entry(row: Any, labels: dict[str, Any], *, subject: str) -> TimelineEntry:
-    return TimelineEntry(
-        at=row.history_date,
-        actor=str(row.history_user) if row.history_user else str(_("System")),
-        transition=row.transition or ("created" if row.history_type == "+" else ""),
-        source=str(labels.get(row.source_state, row.source_state)),
-        target=str(labels.get(row.target_state or row.state, row.state)),
-        reason=row.history_change_reason or "",
-        subject=subject,
+def lks_timeline(
+    *, lks: Lks, registrations: list[Registration], include_internal: bool = True
+) -> list[TimelineEntry]:
+    """The LKS page's timeline: its cases, its profile and its board."""
+    return timeline_merge(
+        registration_timeline(
+            registrations=registrations, include_internal=include_internal
+        ),
+        history_entries(Lks.history.filter(id=lks.pk), subject=_("LKS profile")),
+        history_entries(
+            BoardMember.history.filter(lks_id=lks.pk),
+            subject=lambda row: _("Board member: %(name)s") % {"name": row.name},
+        ),
+        include_internal=include_internal,
     )
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_str
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "simple_history",
     "rest_framework",
     "drf_spectacular",
+    "django_htmx",
     "viewflow",
     "viewflow.workflow",
     "workflow",
@@ -59,6 +61,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, so that static files carry the policy too.
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "workflow.middleware.IndonesianFirstMiddleware",
@@ -68,11 +72,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # request.htmx: a view answers an htmx request with the part it swaps.
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "workflow.middleware.StaffSignInMiddleware",
-    "viewflow.middleware.SiteMiddleware",
-    "viewflow.middleware.HotwireTurboMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -89,6 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "workflow.navigation.navigation",
             ],
         },
     },
@@ -144,8 +148,25 @@ LOGOUT_REDIRECT_URL = "workflow:login"
 
 # LKS operators sign up with an email address they must confirm (django-allauth);
 # staff accounts are made by their office administrator.
+ACCOUNT_ADAPTER = "workflow.accounts.AccountAdapter"
 ACCOUNT_LOGIN_METHODS = {"username", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+# Operators give their first and last name at sign-up.
+ACCOUNT_SIGNUP_FORM_CLASS = "workflow.forms.SignupForm"
+# Checking a reset link must not store user.email as an unverified address.
+ACCOUNT_PASSWORD_RESET_TOKEN_GENERATOR = "workflow.accounts.EmailAwareTokenGenerator"  # noqa: S105
+# Sessions end with the browser: offices share computers.
+ACCOUNT_SESSION_REMEMBER = False
+# Failed sign-ins: five per account (username and email count together, see
+# workflow.accounts) in five minutes, twenty a minute per address; the sixth is
+# refused even with the right password. Every sign-in POST: 30 a minute per address.
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "20/m/ip,5/5m/key",
+}
+# Number of reverse proxies in front of Django whose X-Forwarded-For is
+# trusted; 0 uses REMOTE_ADDR. Rate limits per address depend on it.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
@@ -174,6 +195,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
+# Tests (and the browser tests' live server) serve static files straight from
+# the apps, as the debug server does; production serves the collected copy.
+WHITENOISE_USE_FINDERS = DEBUG or TESTING
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 STORAGES = {
@@ -216,6 +240,21 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy on every response (django.middleware.csp): no inline
+# script or style anywhere, the admin included. A view that sets its own header
+# (uploaded files, workflow/files.py) keeps it: the middleware does not overwrite.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
 
 LOGGING = {
     "version": 1,

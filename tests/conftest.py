@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.utils import translation
 
 from cases.models import Lks, Registration
@@ -23,6 +24,13 @@ def _indonesian() -> None:
     # A request in English leaves English active in the thread; each test
     # starts from the default language, Bahasa Indonesia.
     translation.activate("id")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    # Rate limits (allauth's sign-in limits, the public pages) count in the
+    # cache; one test's attempts must not be counted against the next.
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

@@ -1,9 +1,8 @@
-"""Static files without viewflow's build leftovers.
+"""Static files without viewflow's frontend.
 
-viewflow ships its npm ``node_modules`` trees (a roboto-fontface CSS there points
-at font files that are not shipped, which makes the manifest storage's
-``collectstatic`` fail) and the 22 MB Dash bundle of viewflow.contrib, which we
-do not use. No template of ours or of viewflow loads either.
+viewflow is our engine, not our frontend: none of its CSS, JS, fonts or
+vis-network is served or collected (its npm leftovers would also break the
+manifest storage's ``collectstatic``).
 """
 
 from __future__ import annotations
@@ -14,6 +13,5 @@ from django.contrib.staticfiles.apps import StaticFilesConfig
 class PilarStaticFilesConfig(StaticFilesConfig):
     ignore_patterns = [
         *StaticFilesConfig.ignore_patterns,
-        "viewflow/*node_modules*",
-        "viewflow/js/contrib/dash/*",
+        "viewflow/*",
     ]

@@ -32,3 +32,26 @@ class StaleRecord(WorkflowError):
 
 class InvalidInput(WorkflowError):
     default_message = _("The data given is not valid.")
+
+
+class InvalidField(InvalidInput):
+    """Bad data in one named field, so that a form can show it beside the field.
+
+    ``details`` are further reasons (each shown as its own line), e.g. every
+    document still to be checked before a case may be verified.
+    """
+
+    def __init__(
+        self,
+        field: str,
+        message: str | Promise,
+        *,
+        details: list[str | Promise] | None = None,
+    ) -> None:
+        self.field = field
+        self.details = list(details or [])
+        super().__init__(message)
+
+    @property
+    def messages(self) -> list[str]:
+        return [str(self.message), *(str(detail) for detail in self.details)]

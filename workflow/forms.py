@@ -2,34 +2,35 @@
 
 from __future__ import annotations
 
-from allauth.account.models import EmailAddress
-from django.contrib.auth.forms import AuthenticationForm
-from django.core.exceptions import ValidationError
+from django import forms
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from workflow.models import User
 
 
-class LoginForm(AuthenticationForm):
-    """Username or email (allauth's backend accepts both) and password."""
+class SignupForm(forms.Form):
+    """The name fields allauth's sign-up form adds (settings.ACCOUNT_SIGNUP_FORM_CLASS).
 
-    error_messages = {
-        **AuthenticationForm.error_messages,
-        "invalid_login": _(
-            "Wrong username or password. Note that both are case-sensitive."
-        ),
-        "unconfirmed_email": _(
-            "Confirm your email address first: open the link we sent to it."
-        ),
-    }
+    allauth imports this module while building its own forms: it must not
+    import ``allauth.account.forms``.
+    """
 
-    def confirm_login_allowed(self, user: User) -> None:
-        super().confirm_login_allowed(user)
-        # Self-registered accounts must confirm their email before signing in
-        # here too, as allauth's own login page demands; staff accounts made
-        # by an administrator have no EmailAddress row and are not affected.
-        addresses = EmailAddress.objects.filter(user=user)
-        if addresses.exists() and not addresses.filter(verified=True).exists():
-            raise ValidationError(
-                self.error_messages["unconfirmed_email"], code="unconfirmed_email"
-            )
+    field_order = ["first_name", "last_name", "email", "password1", "password2"]
+
+    first_name = forms.CharField(
+        label=_("First name"),
+        max_length=150,
+        widget=forms.TextInput({"autocomplete": "given-name"}),
+    )
+    last_name = forms.CharField(
+        label=_("Last name"),
+        max_length=150,
+        help_text=_("If you have only one name, write it here again."),
+        widget=forms.TextInput({"autocomplete": "family-name"}),
+    )
+
+    def signup(self, request: HttpRequest, user: User) -> None:
+        # allauth's adapter.save_user already stored first_name and last_name
+        # from cleaned_data; allauth calls this hook and needs it to exist.
+        return None

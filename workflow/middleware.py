@@ -1,10 +1,9 @@
-"""Request handling of our own: language first, then who may reach the staff pages."""
+"""Request handling of our own: Bahasa Indonesia first."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 
 
@@ -22,27 +21,3 @@ class IndonesianFirstMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
         return self.get_response(request)
-
-
-class StaffSignInMiddleware:
-    """Send anonymous visitors of the staff frontend to the sign-in page.
-
-    viewflow's SiteMiddleware answers them with a bare 403; someone whose
-    session expired should land on /masuk/ and come back where they were.
-    Placed before viewflow's middleware.
-    """
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
-
-    def process_view(
-        self, request: HttpRequest, view: object, args: object, kwargs: object
-    ) -> HttpResponse | None:
-        match = request.resolver_match
-        extra = getattr(getattr(match, "url_name", None), "extra", None) or {}
-        if extra.get("site") is None or request.user.is_authenticated:
-            return None
-        return redirect_to_login(request.get_full_path())

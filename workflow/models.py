@@ -7,8 +7,13 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from simple_history import register
-from simple_history.models import HistoricalRecords
 from viewflow.workflow.models import Task
+
+from workflow.audit import (
+    AuditedHistoricalModel,
+    AuditedHistoricalRecords,
+    audited_history,
+)
 
 
 class User(AbstractUser):
@@ -168,7 +173,7 @@ class Membership(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    history = HistoricalRecords()
+    history = audited_history()
 
     class Meta:
         verbose_name = _("membership")
@@ -226,12 +231,41 @@ class TaskDeadline(models.Model):
         return f"task {self.task_id} due {self.due_date}"
 
 
+class AuditHead(models.Model):
+    """The newest hash of one record's history chain, sealed (see workflow.audit).
+
+    Beside the records rather than on them: it outlives a deleted record and
+    covers records that are not ours, such as viewflow's tasks.
+    """
+
+    history_model = models.CharField(_("history table"), max_length=100)
+    record_id = models.CharField(_("record"), max_length=64)
+    head = models.CharField(_("newest hash"), max_length=64)
+    seal = models.CharField(_("seal"), max_length=64)
+
+    class Meta:
+        verbose_name = _("audit head")
+        verbose_name_plural = _("audit heads")
+        constraints = [
+            # Also the index of every history write's lookup of its head.
+            models.UniqueConstraint(
+                fields=["history_model", "record_id"], name="workflow_audithead_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.history_model} #{self.record_id}"
+
+
 # Who claimed, released or was handed each task, and when: viewflow keeps only
 # the current owner. simple-history's middleware records the acting user.
 register(
     Task,
     app="workflow",
     table_name="workflow_historicaltask",
+    records_class=AuditedHistoricalRecords,
+    bases=[AuditedHistoricalModel],
+    cascade_delete_history=False,
     excluded_fields=[
         "data",
         "seed_content_type",
@@ -245,3 +279,5 @@ register(
         "token",
     ],
 )
+
+from workflow.issuance.models import NumberSeries, SigningKey  # noqa: E402, F401

@@ -5,7 +5,8 @@ loaded per user) and lets anyone with the flow's ``manage`` permission cancel,
 undo or revive tasks behind the state machines' back. A StaffTask instead asks
 ``workflow.permissions`` (active memberships only), lets only the owner or a
 supervisor of the task's office release it, only a supervisor reassign it, and
-offers no cancel / undo / revive.
+offers no cancel / undo / revive. Its page is our own view, named by a dotted
+path so that a flow module never imports a view module.
 """
 
 from __future__ import annotations
@@ -13,24 +14,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django import forms
-from django.contrib import messages
 from django.db import models, transaction
-from django.http import HttpResponse, HttpResponseRedirect
-from django.urls import URLPattern, path
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
-from django.views import generic
 from viewflow.workflow import flow
 from viewflow.workflow.activation import Activation
-from viewflow.workflow.flow import utils as flow_utils
-from viewflow.workflow.flow.views.mixins import TaskSuccessUrlMixin
 from viewflow.workflow.nodes import ViewActivation
 from viewflow.workflow.status import STATUS
 
 from workflow.exceptions import NotPermitted
 from workflow.models import Role, User
 from workflow.permissions import has_object_permission, is_acting_user
+from workflow.registry import processes
 from workflow.selectors import holds_role
 
 
@@ -91,72 +85,41 @@ class StaffTaskActivation(ViewActivation):
         self.task.save()
 
 
-class ReassignForm(forms.Form):
-    owner = forms.ModelChoiceField(
-        label=_("New owner"), queryset=User.objects.none(), empty_label=None
-    )
-
-    def __init__(self, *args: Any, task: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        members = office_members(
-            office_id=task_office_id(task), role=task.flow_task.role
-        ).exclude(pk=task.owner_id)
-        self.fields["owner"].queryset = members  # type: ignore[attr-defined]
-
-
-class ReassignTaskView(TaskSuccessUrlMixin, generic.FormView):
-    """A supervisor hands an assigned task to another member with its role."""
-
-    form_class = ReassignForm
-    template_name = "workflow/inbox/reassign.html"
-
-    def get_form_kwargs(self) -> dict[str, Any]:
-        task = self.request.activation.task  # type: ignore[attr-defined]
-        return {**super().get_form_kwargs(), "task": task}
-
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        activation = self.request.activation  # type: ignore[attr-defined]
-        return super().get_context_data(
-            activation=activation, task=activation.task, process=activation.process
-        )
-
-    def form_valid(self, form: ReassignForm) -> HttpResponse:
-        owner = form.cleaned_data["owner"]
-        self.request.activation.reassign(user=owner)  # type: ignore[attr-defined]
-        messages.success(
-            self.request, _("Task reassigned to %(user)s.") % {"user": owner}
-        )
-        return HttpResponseRedirect(self.get_success_url())
+def record_of_process(process: Any) -> models.Model:
+    """The record a process carries, through the registry of its flow."""
+    spec = processes.for_flow(process.flow_class)
+    if spec is None:
+        raise LookupError(f"{process.flow_class} is not registered.")
+    record: models.Model = spec.record_of_process(process)
+    return record
 
 
 class StaffTask(flow.View):
-    """A human task whose permission is an object grant on the case record."""
+    """A human task whose permission is an object grant on the flow's record."""
 
     activation_class = StaffTaskActivation
-    cancel_view_class = None
-    undo_view_class = None
-    revive_view_class = None
-    reassign_view_class = ReassignTaskView
 
-    def __init__(
-        self,
-        view: Any,
-        *,
-        permission: str,
-        role: str,
-        record: Callable[[Any], models.Model],
-        **kwargs: Any,
-    ) -> None:
-        super().__init__(view, **kwargs)
+    def __init__(self, *, page: str, permission: str, role: str, **kwargs: Any):
+        # viewflow's view is only used by its own frontend, which we do not serve.
+        super().__init__(None, **kwargs)
+        self.page = page
         self.role = role
-        self._record = record
-        self.Permission(permission, obj=self.record_of)
+        # viewflow copies nodes onto the flow class: no bound method of this
+        # (uncopied) instance may be kept, so the lookup goes by the process.
+        self.Permission(permission, obj=record_of_process)
 
     def record_of(self, process: Any) -> models.Model:
-        return self._record(getattr(process, "coerced", process))
+        return record_of_process(process)
+
+    def can_view(self, user: User, task: Any) -> bool:
+        """Who may open the task's page: anyone who may view its record."""
+        record = self.record_of(task.process)
+        meta = record._meta
+        view = f"{meta.app_label}.view_{meta.model_name}"
+        return has_object_permission(user, view, record)
 
     def can_assign(self, user: User, task: Any) -> bool:
-        if task.owner_id or not is_acting_user(user):
+        if task.owner_id or task.status != STATUS.NEW or not is_acting_user(user):
             return False
         record = self.record_of(task.process)
         return has_object_permission(user, task.owner_permission, record)
@@ -164,31 +127,24 @@ class StaffTask(flow.View):
     def can_execute(self, user: User, task: Any) -> bool:
         if not is_acting_user(user) or task.owner_id != user.pk:
             return False
+        if task.status not in (STATUS.ASSIGNED, STATUS.STARTED):
+            return False
         # The grant may have been withdrawn since the task was claimed.
         return has_object_permission(
             user, task.owner_permission, self.record_of(task.process)
         )
 
     def can_unassign(self, user: User, task: Any) -> bool:
-        if task.owner_id is None or not is_acting_user(user):
+        if task.owner_id is None or task.status != STATUS.ASSIGNED:
+            return False
+        if not is_acting_user(user):
             return False
         return task.owner_id == user.pk or self.can_reassign(user, task)
 
     def can_reassign(self, user: User, task: Any) -> bool:
-        if task.owner_id is None:
+        if task.owner_id is None or task.status != STATUS.ASSIGNED:
             return False
         return is_office_supervisor(user, task_office_id(task))
-
-    @property
-    def reassign_path(self) -> URLPattern:
-        # viewflow guards this URL with can_unassign, which admits the owner.
-        return path(
-            f"<int:process_pk>/{self.name}/<int:task_pk>/reassign/",
-            flow_utils.wrap_task_view(
-                self, self.reassign_view, permission=self.can_reassign
-            ),
-            name="reassign",
-        )
 
 
 STAFF_ROLES = (Role.VERIFIER, Role.SIGNER, Role.SUPERVISOR)
@@ -201,43 +157,15 @@ def is_office_staff(user: Any) -> bool:
 
 
 class StaffFlowMixin:
-    """Flow permissions from our grants instead of model-wide permissions.
-
-    The inbox is open to office staff; a process is visible to those who may
-    view its record; nobody "manages" (cancels, undoes, revives) a process
-    outside the state machines.
-    """
-
-    def record_of_process(self, process: Any) -> models.Model:
-        raise NotImplementedError
-
-    def has_view_permission(self, user: Any, obj: Any = None) -> bool:
-        if obj is None:
-            return is_office_staff(user)
-        record = self.record_of_process(getattr(obj, "coerced", obj))
-        view = f"{record._meta.app_label}.view_{record._meta.model_name}"
-        return has_object_permission(user, view, record)
+    """Flow permissions from our grants: nobody "manages" (cancels, undoes,
+    revives) a process outside the state machines."""
 
     def has_manage_permission(self, user: Any, obj: Any = None) -> bool:
         return False
 
-    def annotate_tasks(self, tasks: models.QuerySet[Any]) -> models.QuerySet[Any]:
-        """Add ``record_title`` and ``record_state`` to a task queryset, in SQL.
-
-        The inbox shows them per row; a flow overrides this with its record's
-        columns so that the page stays one query whatever its size.
-        """
-        return tasks.annotate(
-            record_title=models.Value(""), record_state=models.Value("")
-        )
-
-    def task_record_states(self) -> list[tuple[str, Any]]:
-        """The (value, label) pairs ``record_state`` takes, for filters and labels."""
-        return []
-
 
 def human_task_complete(*, actor: User, task: Any, action: Callable[[], Any]) -> Any:
-    """Complete a staff task from code (API, jobs, demo data) as its page would.
+    """Complete a staff task as its page does (also for the API, jobs, demo data).
 
     Claims the task for ``actor`` when nobody has, checks that ``actor`` may
     execute it, runs ``action`` (a call to one of our services) and lets the
@@ -245,8 +173,9 @@ def human_task_complete(*, actor: User, task: Any, action: Callable[[], Any]) ->
     """
     with transaction.atomic(), task.activation() as activation:
         node = activation.flow_task
-        if task.owner_id is None:
-            if not node.can_assign(actor, task):
+        activation.task._history_user = actor  # jobs and the API have no request
+        if activation.task.owner_id is None:
+            if not node.can_assign(actor, activation.task):
                 raise NotPermitted()
             activation.assign(actor)
         if not node.can_execute(actor, activation.task):
@@ -257,9 +186,48 @@ def human_task_complete(*, actor: User, task: Any, action: Callable[[], Any]) ->
         return result
 
 
+def human_task_run(*, actor: User, task: Any, action: Callable[[], bool]) -> bool:
+    """Run one action of a claimed task's page under the process lock, in one
+    transaction; when ``action`` returns True the task is done and the flow
+    moves on, else it stays open (the file received, the case approved)."""
+    with transaction.atomic(), task.activation() as activation:
+        if not activation.flow_task.can_execute(actor, activation.task):
+            raise NotPermitted()
+        done = action()
+        if done:
+            activation.start(None)
+            activation.execute()
+        return done
+
+
 def human_task_claim(*, actor: User, task: Any) -> None:
-    """Claim an unassigned staff task for ``actor``, as the queue's button does."""
+    """Claim an unassigned staff task for ``actor``."""
     with transaction.atomic(), task.activation() as activation:
         if not activation.flow_task.can_assign(actor, activation.task):
             raise NotPermitted()
+        activation.task._history_user = actor
         activation.assign(actor)
+
+
+def human_task_release(*, actor: User, task: Any) -> None:
+    """Put a claimed task back in its queue (its owner or an office supervisor)."""
+    with transaction.atomic(), task.activation() as activation:
+        if not activation.flow_task.can_unassign(actor, activation.task):
+            raise NotPermitted()
+        activation.task._history_user = actor
+        activation.unassign()
+
+
+def human_task_reassign(*, actor: User, task: Any, owner: User) -> None:
+    """Hand a claimed task to another member of its office holding its role."""
+    with transaction.atomic(), task.activation() as activation:
+        node = activation.flow_task
+        if not node.can_reassign(actor, activation.task):
+            raise NotPermitted()
+        members = office_members(
+            office_id=task_office_id(activation.task), role=node.role
+        )
+        if not members.filter(pk=owner.pk).exists():
+            raise NotPermitted()
+        activation.task._history_user = actor
+        activation.reassign(user=owner)

@@ -13,7 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMFieldMixin, FSMMeta
 from guardian.shortcuts import assign_perm
 
-from workflow.audit import AuditedModel, TransitionRecord
+from workflow.audit import (
+    AuditedModel,
+    InvalidRecord,
+    TransitionRecord,
+    audited_save,
+)
 from workflow.exceptions import (
     InvalidInput,
     NotPermitted,
@@ -65,15 +70,37 @@ def membership_grant(
     if not _may_manage_members(actor, organisation):
         raise NotPermitted()
     org_role = organisation_role_get_or_create(organisation=organisation, role=role)
-    membership, _created = Membership.objects.select_for_update().get_or_create(
-        user=user, organisation_role=org_role
+    membership = (
+        Membership.objects.select_for_update()
+        .filter(user=user, organisation_role=org_role)
+        .first()
     )
-    if not membership.is_active:
+    if membership is None:
+        membership = _membership_create(actor=actor, user=user, org_role=org_role)
+    elif not membership.is_active:
         membership.is_active = True
-        membership._change_reason = "membership_grant"  # type: ignore[attr-defined]
-        membership.save(update_fields=["is_active"])
+        audited_save(
+            record=membership,
+            actor=actor,
+            action="membership_grant",
+            fields=["is_active"],
+        )
     user.groups.add(org_role.group)
     return membership
+
+
+def _membership_create(
+    *, actor: User, user: User, org_role: OrganisationRole
+) -> Membership:
+    try:
+        with transaction.atomic():  # a savepoint: the loser of a race reads below
+            return audited_save(
+                record=Membership(user=user, organisation_role=org_role),
+                actor=actor,
+                action="membership_grant",
+            )
+    except (IntegrityError, InvalidRecord):
+        return Membership.objects.get(user=user, organisation_role=org_role)
 
 
 @transaction.atomic
@@ -85,9 +112,13 @@ def membership_deactivate(
     if not _may_manage_members(actor, membership.organisation_role.organisation):
         raise NotPermitted()
     membership.is_active = False
-    membership._history_user = actor  # type: ignore[attr-defined]
-    membership._change_reason = reason  # type: ignore[attr-defined]
-    membership.save(update_fields=["is_active"])
+    audited_save(
+        record=membership,
+        actor=actor,
+        action="membership_deactivate",
+        reason=reason,
+        fields=["is_active"],
+    )
     membership.user.groups.remove(membership.organisation_role.group)
     return membership
 

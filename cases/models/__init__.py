@@ -2,9 +2,7 @@
 
 from cases.models.certificates import (
     CertificateGroupObjectPermission,
-    CertificateSequence,
     CertificateUserObjectPermission,
-    OfficeSigningKey,
     RegistrationCertificate,
 )
 from cases.models.documents import (
@@ -32,7 +30,6 @@ from cases.models.registration import (
 __all__ = [
     "BoardMember",
     "CertificateGroupObjectPermission",
-    "CertificateSequence",
     "CertificateUserObjectPermission",
     "Document",
     "DocumentReview",
@@ -42,7 +39,6 @@ __all__ = [
     "LksGroupObjectPermission",
     "LksUserObjectPermission",
     "OfficePolicy",
-    "OfficeSigningKey",
     "Registration",
     "RegistrationCertificate",
     "RegistrationGroupObjectPermission",

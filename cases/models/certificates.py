@@ -1,4 +1,9 @@
-"""The Tanda Registrasi, its numbering sequence and the offices' signing keys."""
+"""The Tanda Registrasi: its states, permissions and grants.
+
+Its number series, the office's signing key, the PDF renderer and the public
+page are the engine's (``workflow.issuance``); ``cases.issuance`` registers
+the Tanda Registrasi as a kind there.
+"""
 
 from __future__ import annotations
 
@@ -11,38 +16,6 @@ from cases.models.lks import Lks
 from cases.models.registration import Registration
 from workflow.audit import AuditedModel, audited_history
 from workflow.models import Organisation
-
-
-class CertificateSequence(models.Model):
-    """The last number used per issuing office and year; locked while numbering."""
-
-    office = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last_value = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["office", "year"], name="cases_certificatesequence_unique"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.office_id}/{self.year}: {self.last_value}"
-
-
-class OfficeSigningKey(models.Model):
-    """The embedded signing key of an office (Ed25519, self-signed certificate)."""
-
-    office = models.OneToOneField(
-        Organisation, on_delete=models.PROTECT, related_name="signing_key"
-    )
-    private_key_pem = models.BinaryField(editable=False)
-    certificate_pem = models.BinaryField(editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self) -> str:
-        return f"{self.office}"
 
 
 class RegistrationCertificate(ConcurrentTransitionMixin, AuditedModel):

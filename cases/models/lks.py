@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
-from simple_history.models import HistoricalRecords
 
+from workflow.audit import audited_history
 from workflow.models import Organisation, Region
 
 
@@ -84,7 +84,7 @@ class Lks(models.Model):
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     email = models.EmailField(_("email"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
-    history = HistoricalRecords()
+    history = audited_history()
 
     class Meta:
         verbose_name = _("LKS")
@@ -122,7 +122,7 @@ class BoardMember(models.Model):
     position = models.CharField(_("position"), max_length=12, choices=Position.choices)
     phone = models.CharField(_("phone"), max_length=20, blank=True)
     address = models.TextField(_("address"), blank=True)
-    history = HistoricalRecords()
+    history = audited_history()
 
     class Meta:
         ordering = ["pk"]

@@ -1,8 +1,8 @@
-"""The Tanda Registrasi: signing, numbering, expiry, renewal and the upload check.
+"""The Tanda Registrasi: issuing, previewing, expiry and renewal.
 
-``office_signer`` is the one seam for signatures: today it returns the office's
-embedded Ed25519 key; a certified BSrE signer can be returned from it later
-without touching any caller.
+Numbers, signatures and the PDF come from the engine (``workflow.issuance``):
+one number series per office for the ``TD-LKS`` kind, the office's signer,
+and the one renderer fed with ``cases.issuance.certificate_content``.
 
 Expiry is done by the system, not by a person: the ``pilar-system`` user (no
 usable password) is made an administrator member of every issuing office, and
@@ -17,45 +17,19 @@ import datetime as dt
 import logging
 import secrets
 import uuid
-from dataclasses import dataclass
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.db import transaction
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from cases.certificate_pdf import (
-    CertificateData,
-    CertificateLayoutError,
-    render_certificate_pdf,
-)
-from cases.models import (
-    BoardMember,
-    Lks,
-    OfficePolicy,
-    OfficeSigningKey,
-    Registration,
-    RegistrationCertificate,
-    ServiceType,
-)
-from cases.numbering import next_certificate_number
+from cases.issuance import KIND, certificate_content
+from cases.models import Lks, Registration, RegistrationCertificate
+from cases.policy import office_policy
 from cases.selectors import province_office
-from cases.selectors_certificates import (
-    certificate_current,
-    pdf_signature_valid,
-    renewal_opens_on,
-    sha256_hex,
-)
+from cases.selectors_certificates import certificate_current, renewal_opens_on
 from cases.services.registration import registration_create
-from cases.signing import CertificateSigner, EmbeddedKeySigner, generate_office_keypair
 from workflow.audit import TransitionRecord
 from workflow.exceptions import (
     InvalidInput,
@@ -63,6 +37,11 @@ from workflow.exceptions import (
     StaleRecord,
     TransitionNotAllowed,
 )
+from workflow.issuance.numbering import number_take
+from workflow.issuance.pdf import DocumentLayoutError, render_pdf
+from workflow.issuance.signers import organisation_signer
+from workflow.issuance.signing import CertificateSigner
+from workflow.issuance.verification import sha256_hex
 from workflow.models import Membership, Organisation, Role, User
 from workflow.permissions import has_object_permission
 from workflow.services import (
@@ -78,11 +57,10 @@ VIEW = "cases.view_registrationcertificate"
 SUPERSEDE = "cases.supersede_certificate"
 EXPIRE = "cases.expire_certificate"
 SYSTEM_USERNAME = "pilar-system"
-DEFAULT_VALIDITY_YEARS = 3
+SIGN = "cases.sign_registration"
 DEFAULT_SIGNER_TITLE = "Kepala Dinas Sosial"
 SIGNATURE_FIELD = "TandaTanganDinas"
 SIGNATURE_REASON = "Penerbitan Tanda Registrasi LKS"
-_KEY_INFO = b"pilar:office-signing-key:v1"
 
 # Which organisation-role of the issuing office gets what on a new certificate.
 # The signer group supersedes the certificate when it signs the LKS's renewal;
@@ -106,55 +84,8 @@ _OPEN_REGISTRATION_STATES = [
     Registration.State.VERIFIED,
     Registration.State.APPROVED,
 ]
-
-
-# --- the signing seam ------------------------------------------------------
-
-
-def office_signer(*, office: Organisation) -> CertificateSigner:
-    """The signer of ``office``: its embedded key today, a BSrE signer later."""
-    stored = _office_key(office=office)
-    private_key = serialization.load_pem_private_key(
-        bytes(stored.private_key_pem), password=_key_passphrase()
-    )
-    if not isinstance(private_key, Ed25519PrivateKey):
-        raise ImproperlyConfigured(f"Signing key of office {office.pk} is not Ed25519.")
-    certificate = x509.load_pem_x509_certificate(bytes(stored.certificate_pem))
-    return EmbeddedKeySigner(private_key=private_key, certificate=certificate)
-
-
-def _office_key(*, office: Organisation) -> OfficeSigningKey:
-    found = OfficeSigningKey.objects.filter(office=office).first()
-    if found is not None:
-        return found
-    material = generate_office_keypair(office.name)
-    private_key = serialization.load_pem_private_key(
-        material.private_key_pem, password=None
-    )
-    encrypted = private_key.private_bytes(
-        encoding=serialization.Encoding.PEM,
-        format=serialization.PrivateFormat.PKCS8,
-        encryption_algorithm=serialization.BestAvailableEncryption(_key_passphrase()),
-    )
-    # Two first signatures of one office at once: the loser reads the winner's key.
-    try:
-        with transaction.atomic():
-            return OfficeSigningKey.objects.create(
-                office=office,
-                private_key_pem=encrypted,
-                certificate_pem=material.certificate_pem,
-            )
-    except IntegrityError:
-        return OfficeSigningKey.objects.get(office=office)
-
-
-def _key_passphrase() -> bytes:
-    configured: str = settings.PILAR_SIGNING_KEY_PASSPHRASE
-    if configured:
-        return configured.encode()
-    # Derived rather than SECRET_KEY itself: a key used for one purpose only.
-    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_KEY_INFO)
-    return derived.derive(settings.SECRET_KEY.encode()).hex().encode()
+# The signer may see the Tanda Registrasi as it will be issued from verification on.
+_PREVIEW_STATES = [Registration.State.VERIFIED, Registration.State.APPROVED]
 
 
 # --- issuing -------------------------------------------------------------
@@ -179,10 +110,10 @@ def certificate_issue(
         expected_version=expected_version,
     )
     previous = _supersede_previous(actor=actor, registration=issued)
-    signer = office_signer(office=issued.office)
+    signer = organisation_signer(organisation=issued.office)
     issued_on = timezone.localdate()
-    sequence, number = next_certificate_number(
-        office=issued.office, issued_on=issued_on
+    sequence, number = number_take(
+        organisation=issued.office, kind=KIND, issued_on=issued_on
     )
     certificate = _new_certificate(
         registration=issued, actor=actor, issued_on=issued_on
@@ -222,19 +153,18 @@ def _new_certificate(
     *, registration: Registration, actor: User, issued_on: dt.date
 ) -> RegistrationCertificate:
     office = registration.office
-    policy = OfficePolicy.objects.filter(office=office).first()
-    years = policy.certificate_validity_years if policy else DEFAULT_VALIDITY_YEARS
+    policy = office_policy(office_id=office.pk)
     return RegistrationCertificate(
         registration=registration,
         lks=registration.lks,
         office=office,
         year=issued_on.year,
         issued_on=issued_on,
-        valid_until=years_later(issued_on, years=years),
+        valid_until=years_later(issued_on, years=policy.certificate_validity_years),
         token=secrets.token_urlsafe(32),
-        signer_name=(policy.signer_name if policy else "") or _full_name(actor),
-        signer_nip=(policy.signer_nip if policy else "") or actor.nip,
-        signer_title=(policy.signer_title if policy else "") or DEFAULT_SIGNER_TITLE,
+        signer_name=policy.signer_name or _full_name(actor),
+        signer_nip=policy.signer_nip or actor.nip,
+        signer_title=policy.signer_title or DEFAULT_SIGNER_TITLE,
     )
 
 
@@ -253,63 +183,45 @@ def _full_name(user: User) -> str:
 def _signed_pdf(
     certificate: RegistrationCertificate, *, signer: CertificateSigner
 ) -> bytes:
-    try:
-        unsigned = render_certificate_pdf(_certificate_data(certificate))
-    except CertificateLayoutError as exc:
-        raise InvalidInput(
-            _(
-                "The certificate does not fit on one page: shorten the LKS "
-                "profile (address or service types)."
-            )
-        ) from exc
     return signer.sign_pdf(
-        unsigned,
+        _rendered(certificate, preview=False),
         field_name=SIGNATURE_FIELD,
         reason=SIGNATURE_REASON,
         location=certificate.office.region.name,
     )
 
 
-def _certificate_data(certificate: RegistrationCertificate) -> CertificateData:
-    lks = certificate.lks
-    # The certificate itself is always in Bahasa Indonesia, whoever signs it.
-    with translation.override("id"):
-        return CertificateData(
-            number=certificate.number,
-            lks_name=lks.name,
-            legal_form=str(lks.get_legal_form_display()),
-            akta_number=lks.deed_number or "-",
-            sk_kemenkumham_number=lks.sk_kemenkumham or "-",
-            npwp=lks.npwp or "-",
-            address=lks.address or "-",
-            region_code=lks.region.code,
-            chair_name=_chair_name(lks),
-            service_types=_service_labels(lks),
-            scope_label=str(lks.get_scope_display()),
-            issued_on=certificate.issued_on,
-            valid_until=certificate.valid_until,
-            office_name=certificate.office.name,
-            signer_name=certificate.signer_name,
-            signer_nip=certificate.signer_nip or "-",
-            signer_title=certificate.signer_title,
-            verification_url=verification_url(token=certificate.token),
+def _rendered(certificate: RegistrationCertificate, *, preview: bool) -> bytes:
+    try:
+        return render_pdf(certificate_content(certificate), preview=preview)
+    except DocumentLayoutError as exc:
+        raise InvalidInput(
+            _(
+                "The certificate does not fit on one page: shorten the LKS "
+                "profile (address or service types)."
+            )
+        ) from exc
+
+
+# --- the signer's preview -----------------------------------------------------
+
+
+def certificate_preview_pdf(*, actor: User, registration: Registration) -> bytes:
+    """The Tanda Registrasi as signing would issue it, unsigned and marked.
+
+    Takes no number, makes no key and writes nothing: the preview is rendered
+    from the same unsaved certificate that ``certificate_issue`` would store.
+    """
+    if not has_object_permission(actor, SIGN, registration):
+        raise NotPermitted()
+    if registration.state not in _PREVIEW_STATES:
+        raise NotPermitted(
+            _("The Tanda Registrasi can be previewed once the case is verified.")
         )
-
-
-def verification_url(*, token: str) -> str:
-    """The absolute public address printed in the certificate's QR code."""
-    path = reverse("cases:certificate_public", kwargs={"token": token})
-    return settings.PILAR_PUBLIC_BASE_URL.rstrip("/") + path
-
-
-def _chair_name(lks: Lks) -> str:
-    chair = lks.board.filter(position=BoardMember.Position.CHAIR).first()
-    return chair.name if chair else "-"
-
-
-def _service_labels(lks: Lks) -> list[str]:
-    known = dict(ServiceType.choices)
-    return [str(known.get(value, value)) for value in lks.service_types]
+    certificate = _new_certificate(
+        registration=registration, actor=actor, issued_on=timezone.localdate()
+    )
+    return _rendered(certificate, preview=True)
 
 
 def _grant(certificate: RegistrationCertificate) -> None:
@@ -425,31 +337,3 @@ def renewal_open(
 def _open_case_exists(lks: Lks) -> bool:
     cases = Registration.objects.filter(lks=lks, state__in=_OPEN_REGISTRATION_STATES)
     return cases.exists()
-
-
-# --- the public upload check -------------------------------------------------
-
-
-@dataclass(frozen=True, kw_only=True)
-class UploadCheck:
-    """Verdict on an uploaded PDF: ``genuine`` is the only bottom line."""
-
-    genuine: bool
-    certificate: RegistrationCertificate | None
-    reason: str  # "ok", "unknown" (no issued PDF has these bytes), "signature"
-
-
-def certificate_verify_upload(
-    *, certificate_or_none: RegistrationCertificate | None, pdf_bytes: bytes
-) -> UploadCheck:
-    """Genuine only if the bytes are the issued PDF's and its signature holds."""
-    if certificate_or_none is None:
-        return UploadCheck(genuine=False, certificate=None, reason="unknown")
-    if sha256_hex(pdf_bytes) != certificate_or_none.pdf_sha256:
-        return UploadCheck(genuine=False, certificate=None, reason="unknown")
-    valid = pdf_signature_valid(certificate=certificate_or_none, pdf=pdf_bytes)
-    return UploadCheck(
-        genuine=valid,
-        certificate=certificate_or_none if valid else None,
-        reason="ok" if valid else "signature",
-    )

@@ -1,19 +1,15 @@
-"""Uploads of a case's documents: checked by their bytes, hashed, versioned."""
+"""Uploads of a case's documents: checked by workflow.uploads, hashed, versioned."""
 
 from __future__ import annotations
 
-import hashlib
-import os
-from dataclasses import dataclass
-
-import filetype
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
 from cases.checklist import required_document_types
-from cases.models import Document, DocumentType, OfficePolicy, Registration
+from cases.models import Document, DocumentType, Registration
+from cases.policy import office_policy
 from workflow.exceptions import (
     InvalidInput,
     NotPermitted,
@@ -22,25 +18,10 @@ from workflow.exceptions import (
 )
 from workflow.models import User
 from workflow.permissions import has_object_permission
+from workflow.uploads import MEGABYTE, upload_check
 
 SUBMIT = "cases.submit_registration"
-DEFAULT_MAX_UPLOAD_MB = 10
-# The only types an office can rely on opening; the extension must agree with
-# the bytes, so that a renamed program or web page never reaches a verifier.
-ALLOWED_TYPES = {
-    "application/pdf": {".pdf"},
-    "image/jpeg": {".jpg", ".jpeg"},
-    "image/png": {".png"},
-}
 UPLOAD_STATES = {Registration.State.DRAFT, Registration.State.NEEDS_REVISION}
-_SNIFF_BYTES = 8192
-
-
-@dataclass(frozen=True)
-class _Checked:
-    content_type: str
-    size: int
-    sha256: str
 
 
 @transaction.atomic
@@ -57,7 +38,7 @@ def document_upload(
     locked = Registration.objects.select_for_update().get(pk=registration.pk)
     _authorise(actor, locked, expected_version)
     _check_type_applies(locked, document_type)
-    checked = _check_file(uploaded_file, _limit_bytes(locked))
+    checked = upload_check(uploaded_file, max_bytes=_limit_bytes(locked))
     versions = Document.objects.filter(registration=locked, document_type=document_type)
     latest = versions.order_by("-version").first()
     if latest is not None and latest.sha256 == checked.sha256:
@@ -67,7 +48,7 @@ def document_upload(
         registration=locked,
         document_type=document_type,
         version=top + 1,
-        original_name=_display_name(uploaded_file)[:255],
+        original_name=checked.name[:255],
         content_type=checked.content_type,
         size=checked.size,
         sha256=checked.sha256,
@@ -113,62 +94,8 @@ def _check_type_applies(
 
 
 def _limit_bytes(registration: Registration) -> int:
-    policy = OfficePolicy.objects.filter(office_id=registration.office_id).first()
-    megabytes = policy.max_upload_mb if policy is not None else DEFAULT_MAX_UPLOAD_MB
-    return megabytes * 1024 * 1024
-
-
-def _display_name(uploaded_file: UploadedFile) -> str:
-    return os.path.basename(uploaded_file.name or "") or "dokumen"
-
-
-def _check_file(uploaded_file: UploadedFile, limit: int) -> _Checked:
-    name = _display_name(uploaded_file)
-    if (uploaded_file.size or 0) > limit:
-        raise _too_large(name, limit)
-    digest = hashlib.sha256()
-    head = b""
-    size = 0
-    uploaded_file.seek(0)
-    for chunk in uploaded_file.chunks():
-        size += len(chunk)
-        if size > limit:
-            raise _too_large(name, limit)
-        if len(head) < _SNIFF_BYTES:
-            head += chunk[: _SNIFF_BYTES - len(head)]
-        digest.update(chunk)
-    if size == 0:
-        raise InvalidInput(_("“%(name)s” is empty.") % {"name": name})
-    return _Checked(
-        content_type=_sniff(name, head), size=size, sha256=digest.hexdigest()
-    )
-
-
-def _sniff(name: str, head: bytes) -> str:
-    kind = filetype.guess(head)
-    mime = kind.mime if kind is not None else ""
-    if mime not in ALLOWED_TYPES:
-        raise InvalidInput(
-            _(
-                "“%(name)s” is not a PDF, JPEG or PNG file: "
-                "its content is of another type."
-            )
-            % {"name": name}
-        )
-    extension = os.path.splitext(name)[1].lower()
-    if extension not in ALLOWED_TYPES[mime]:
-        raise InvalidInput(
-            _("“%(name)s” is named as another type than its content (%(type)s).")
-            % {"name": name, "type": kind.extension.upper()}
-        )
-    return str(mime)
-
-
-def _too_large(name: str, limit: int) -> InvalidInput:
-    return InvalidInput(
-        _("“%(name)s” is larger than the limit of %(limit)d MB.")
-        % {"name": name, "limit": limit // (1024 * 1024)}
-    )
+    megabytes = office_policy(office_id=registration.office_id).max_upload_mb
+    return megabytes * MEGABYTE
 
 
 def _store(document: Document, uploaded_file: UploadedFile) -> None:

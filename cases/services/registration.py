@@ -22,9 +22,11 @@ from cases.models import (
     RegistrationCertificate,
 )
 from cases.selectors import province_office, responsible_office
-from workflow.exceptions import InvalidInput, NotPermitted
+from workflow.audit import audited_save
+from workflow.exceptions import InvalidField, InvalidInput, NotPermitted
 from workflow.models import Role, User
 from workflow.permissions import has_object_permission
+from workflow.registry import process_cancel, process_start, process_step_complete
 from workflow.selectors import holds_role
 from workflow.services import object_permission_grant, transition_run
 
@@ -90,10 +92,12 @@ def registration_create(
     registration = Registration(
         lks=lks, kind=kind, office=office, previous_certificate=previous_certificate
     )
-    registration._history_user = actor  # type: ignore[attr-defined]
-    registration._change_reason = "registration_create"  # type: ignore[attr-defined]
-    registration.full_clean(exclude=["state"])
-    registration.save()
+    audited_save(
+        record=registration,
+        actor=actor,
+        action="registration_create",
+        target_state=registration.state,
+    )
     _grant(registration)
     return registration
 
@@ -128,8 +132,6 @@ def registration_submit(
 ) -> Registration:
     """Submit a complete file (profile and documents): starts verification, or
     returns a revised file to the verifiers."""
-    from cases import flows  # flows -> task views -> services: import when used
-
     if not has_object_permission(actor, "cases.submit_registration", registration):
         raise NotPermitted()
     gaps = profile_gaps(lks=registration.lks)
@@ -143,13 +145,13 @@ def registration_submit(
         actor=actor,
         record=registration,
         transition="submit",
-        reason=reason or str(_("File submitted")),
+        reason=reason,
         expected_version=expected_version,
     )
     if revising:
-        flows.revision_returned(registration=submitted)
+        process_step_complete(record=submitted, step="revise")
     else:
-        flows.process_start(registration=submitted)
+        process_start(record=submitted)
     return submitted
 
 
@@ -164,7 +166,6 @@ def registration_receive(
         actor=actor,
         record=registration,
         transition="start_verification",
-        reason=str(_("File received for verification")),
         data={"receipt_number": receipt},
         expected_version=expected_version,
     )
@@ -196,13 +197,18 @@ def registration_decide(
 ) -> Registration:
     """The verifier's decision: verified, back for revision, or rejected."""
     if decision not in DECISIONS:
-        raise InvalidInput()
+        raise InvalidField("decision", _("Choose a decision."))
     if decision == "verify":
         if not has_object_permission(actor, "cases.verify_registration", registration):
             raise NotPermitted()
         blockers = verification_blockers(registration=registration)
         if blockers:
-            raise InvalidInput("; ".join(blockers))
+            message = _("The case cannot be verified yet:")
+            raise InvalidField("decision", message, details=list(blockers))
+    if decision == "reject" and ground not in Registration.RejectionGround.values:
+        raise InvalidField("ground", _("Choose the ground for rejection."))
+    if decision != "verify" and not reason.strip():
+        raise InvalidField("reason", _("A reason is required for this action."))
     return transition_run(
         actor=actor,
         record=registration,
@@ -226,7 +232,7 @@ def registration_approve(
         actor=actor,
         record=registration,
         transition="approve",
-        reason=reason or str(_("Approved")),
+        reason=reason,
         expected_version=expected_version,
     )
 
@@ -245,7 +251,7 @@ def registration_sign(
     return certificate_issue(
         actor=actor,
         registration=registration,
-        reason=reason or str(_("Tanda Registrasi signed")),
+        reason=reason,
         expected_version=expected_version,
     )
 
@@ -259,8 +265,6 @@ def registration_withdraw(
     expected_version: int | None = None,
 ) -> Registration:
     """The LKS withdraws its case before a decision; open tasks are cancelled."""
-    from cases import flows
-
     withdrawn = transition_run(
         actor=actor,
         record=registration,
@@ -268,5 +272,5 @@ def registration_withdraw(
         reason=reason,
         expected_version=expected_version,
     )
-    flows.process_cancel(registration=withdrawn)
+    process_cancel(record=withdrawn)
     return withdrawn

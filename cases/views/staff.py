@@ -1,32 +1,49 @@
-"""Case pages for staff and operators: the case file, its timeline, and the
-verifier's document verdicts and field visit record."""
+"""Case pages for staff and operators: the case list, the case file with its
+timeline, the LKS page, and the provincial supervisor's overview."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from django.contrib import messages
+from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
-from django.shortcuts import redirect, render
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import URLPattern, path
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_safe
 
-from cases.models import Document, Registration
+from cases.models import Registration
 from cases.selectors import (
     lks_list_for_user,
+    lks_timeline,
     registration_case_file,
     registration_for_user,
     registration_list_for_user,
     registration_timeline,
 )
-from cases.services.verification import document_review, field_visit_record
-from workflow.exceptions import WorkflowError
+from cases.selectors_overview import (
+    CaseFilters,
+    case_list,
+    province_overview,
+    supervised_provinces,
+)
+from workflow.models import Organisation
 from workflow.permissions import has_object_permission
+from workflow.registry import staff_tasks_open
 
-VERIFY = "cases.verify_registration"
+OPERATE = "cases.operate_lks"
+
+PAGE_SIZE = 25
+PERIODS = [
+    (30, _("the last 30 days")),
+    (90, _("the last 90 days")),
+    (365, _("the last year")),
+]
 
 
 def _visible_case(request: HttpRequest, reference: str) -> Registration:
@@ -36,91 +53,81 @@ def _visible_case(request: HttpRequest, reference: str) -> Registration:
     return registration
 
 
+def _is_operator(request: HttpRequest, registration: Registration) -> bool:
+    return has_object_permission(request.user, OPERATE, registration.lks)
+
+
 @login_required
-@require_GET
+@require_safe
 def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     registration = _visible_case(request, reference)
     case = registration_case_file(registration_pk=registration.pk)
-    can_review = (
-        registration.state == Registration.State.IN_VERIFICATION
-        and has_object_permission(request.user, VERIFY, registration)
-    )
+    operator = _is_operator(request, registration)
+    tasks = [] if operator else list(staff_tasks_open(record=registration))
     context = {
         "case": case,
         "registration": case.registration,
-        "timeline": case.timeline,
-        "can_review": can_review,
+        "certificate": getattr(case.registration, "certificate", None),
+        "timeline": registration_timeline(
+            registrations=[case.registration], include_internal=not operator
+        ),
+        "tasks": tasks,
+        "operator": operator,
     }
     return render(request, "cases/staff/case_detail.html", context)
 
 
-def _act(request: HttpRequest, case: Registration, **call: Any) -> HttpResponse:
-    if not has_object_permission(request.user, VERIFY, case):
-        return HttpResponseForbidden(
-            _("You are not permitted to carry out this action.")
+class CaseFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    office = forms.ModelChoiceField(
+        label=_("Office"), queryset=Organisation.objects.none(), required=False
+    )
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    decided_since = forms.DateField(
+        label=_("Decided since"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args: Any, offices: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        states = [("", _("All")), ("open", _("Open")), *Registration.State.choices]
+        self.fields["status"].choices = states  # type: ignore[attr-defined]
+        self.fields["office"].queryset = offices  # type: ignore[attr-defined]
+        self.fields["office"].empty_label = _("All")  # type: ignore[attr-defined]
+
+    def filters(self) -> CaseFilters:
+        if not self.is_valid():
+            return CaseFilters()
+        data = self.cleaned_data
+        office = data["office"]
+        return CaseFilters(
+            state=data["status"],
+            office_id=office.pk if office else None,
+            overdue=data["overdue"],
+            decided_since=data["decided_since"],
         )
-    service = call.pop("service")
-    try:
-        service(actor=request.user, **call)
-        messages.success(request, _("Saved."))
-    except WorkflowError as exc:
-        messages.error(request, str(exc.message))
-    return redirect("cases:case_detail", reference=case.reference)
 
 
 @login_required
-@require_POST
-def document_review_view(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
-    registration = _visible_case(request, reference)
-    document = Document.objects.filter(registration=registration, pk=pk).first()
-    if document is None:
-        raise Http404
-    return _act(
-        request,
-        registration,
-        service=document_review,
-        document=document,
-        verdict=request.POST.get("verdict", ""),
-        note=request.POST.get("note", ""),
-    )
-
-
-@login_required
-@require_POST
-def field_visit_view(request: HttpRequest, reference: str) -> HttpResponse:
-    registration = _visible_case(request, reference)
-    try:
-        visited_on = dt.date.fromisoformat(request.POST.get("visited_on", ""))
-    except ValueError:
-        messages.error(request, _("Enter the visit date."))
-        return redirect("cases:case_detail", reference=registration.reference)
-    return _act(
-        request,
-        registration,
-        service=field_visit_record,
-        registration=registration,
-        visited_on=visited_on,
-        officers=request.POST.get("officers", ""),
-        findings=request.POST.get("findings", ""),
-        outcome=request.POST.get("outcome", ""),
-    )
-
-
-@login_required
-@require_GET
-def case_list(request: HttpRequest) -> HttpResponse:
-    state = request.GET.get("status") or None
-    cases = registration_list_for_user(user=request.user, state=state)  # type: ignore[arg-type]
-    context = {
-        "cases": cases[:200],
-        "states": Registration.State.choices,
-        "state": state,
-    }
+@require_safe
+def case_list_view(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    visible = registration_list_for_user(user=user)
+    offices = Organisation.objects.filter(
+        pk__in=visible.order_by().values("office")
+    ).order_by("name")
+    form = CaseFilterForm(request.GET or None, offices=offices)
+    cases = case_list(user=user, filters=form.filters(), today=timezone.localdate())
+    if form.is_bound and not form.is_valid():
+        cases = cases.none()
+    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "filters": form}
     return render(request, "cases/staff/case_list.html", context)
 
 
 @login_required
-@require_GET
+@require_safe
 def lks_detail(request: HttpRequest, pk: int) -> HttpResponse:
     lks = lks_list_for_user(user=request.user).filter(pk=pk).first()  # type: ignore[arg-type]
     if lks is None:
@@ -128,22 +135,45 @@ def lks_detail(request: HttpRequest, pk: int) -> HttpResponse:
     registrations = list(
         registration_list_for_user(user=request.user).filter(lks=lks)  # type: ignore[arg-type]
     )
+    operator = has_object_permission(request.user, OPERATE, lks)
     context = {
         "lks": lks,
         "registrations": registrations,
-        "timeline": registration_timeline(registrations=registrations),
+        "timeline": lks_timeline(
+            lks=lks, registrations=registrations, include_internal=not operator
+        ),
+        "operator": operator,
     }
     return render(request, "cases/staff/lks_detail.html", context)
 
 
+@login_required
+@require_safe
+def province(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if not supervised_provinces(user=user).exists():
+        raise PermissionDenied
+    period = _period(request)
+    today = timezone.localdate()
+    since = today - dt.timedelta(days=period)
+    context = {
+        "rows": province_overview(user=user, today=today, since=since),
+        "since": since,
+        "period": period,
+        "periods": PERIODS,
+        "provinces": supervised_provinces(user=user),
+    }
+    return render(request, "cases/staff/province.html", context)
+
+
+def _period(request: HttpRequest) -> int:
+    raw = request.GET.get("period", "")
+    return int(raw) if raw in {str(days) for days, _label in PERIODS} else 30
+
+
 urlpatterns: list[URLPattern] = [
-    path("kasus/", case_list, name="case_list"),
+    path("kasus/", case_list_view, name="case_list"),
     path("kasus/<uuid:reference>/", case_detail, name="case_detail"),
-    path(
-        "kasus/<uuid:reference>/dokumen/<int:pk>/tinjau/",
-        document_review_view,
-        name="document_review",
-    ),
-    path("kasus/<uuid:reference>/kunjungan/", field_visit_view, name="field_visit"),
     path("lembaga/<int:pk>/", lks_detail, name="lks_detail"),
+    path("staf/provinsi/", province, name="province"),
 ]

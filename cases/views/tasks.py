@@ -1,8 +1,9 @@
-"""viewflow task pages: the verifier's decision and the Kepala Dinas's signature.
+"""The registration flow's task pages: the verifier's and the Kepala Dinas's.
 
-viewflow's wrap_view has already checked that the user owns the task (and our
-StaffTask that the grant still holds), and on POST holds the process lock
-inside a transaction. These views only parse input and call the services.
+Each is a ``workflow.views.tasks.TaskPage``: the engine has found the task,
+checked who may see it and who may work it, and runs each action under the
+process lock; these classes only say which forms are open now and which
+service each calls.
 """
 
 from __future__ import annotations
@@ -10,17 +11,29 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from django.views import generic
-from viewflow.workflow.flow.views.mixins import TaskSuccessUrlMixin
 
-from cases.forms.portal import VersionForm
-from cases.models import Registration
-from cases.selectors import registration_case_file
+from cases.models import Document, DocumentReview, FieldVisit, Registration
+from cases.selectors import CaseFile, registration_case_file
 from cases.services import registration as services
-from workflow.exceptions import WorkflowError
+from cases.services.verification import (
+    Verdict,
+    document_reviews_record,
+    field_visit_record,
+)
+from workflow.views.tasks import TaskPage, task_url
+
+
+class VersionField(forms.IntegerField):
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(required=False, min_value=0, **kwargs)
+
+
+class ReceiveForm(forms.Form):
+    version = VersionField()
 
 
 class DecisionForm(forms.Form):
@@ -37,121 +50,204 @@ class DecisionForm(forms.Form):
         label=_("Ground for rejection"),
         choices=[("", "—"), *Registration.RejectionGround.choices],
         required=False,
+        help_text=_("Only when rejecting."),
     )
     reason = forms.CharField(
-        label=_("Reason / note"), widget=forms.Textarea, required=False
+        label=_("Reason / note"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Required when returning or rejecting: the LKS reads it."),
     )
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = VersionField()
 
 
-class SignForm(forms.Form):
+class SignDecisionForm(DecisionForm):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[("approve", _("Approve")), ("reject", _("Reject"))],
         widget=forms.RadioSelect,
     )
-    ground = DecisionForm.base_fields["ground"]
-    reason = DecisionForm.base_fields["reason"]
-    version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class _CaseTaskView(TaskSuccessUrlMixin, generic.TemplateView):
-    form_class: type[forms.Form]
+class SignForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("I have checked the preview: issue and sign this Tanda Registrasi."),
+    )
+    version = VersionField()
+
+
+class FieldVisitForm(forms.Form):
+    visited_on = forms.DateField(
+        label=_("Visit date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    officers = forms.CharField(label=_("Visiting officers"), max_length=300)
+    findings = forms.CharField(
+        label=_("Findings"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=FieldVisit.Outcome.choices, widget=forms.RadioSelect
+    )
+
+
+class VerdictsForm(forms.Form):
+    """Every latest document of the case on one form; nothing chosen in advance."""
+
+    def __init__(self, *args: Any, documents: list[Document], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.documents = documents
+        for document in documents:
+            self.fields[f"verdict_{document.pk}"] = forms.ChoiceField(
+                label=str(document.document_type.name),
+                choices=DocumentReview.Verdict.choices,
+                widget=forms.RadioSelect,
+                required=False,
+            )
+            self.fields[f"note_{document.pk}"] = forms.CharField(
+                label=_("Note"), required=False, max_length=1000
+            )
+
+    def verdicts(self) -> list[Verdict]:
+        rows = [
+            Verdict(
+                document=document,
+                verdict=self.cleaned_data[f"verdict_{document.pk}"],
+                note=self.cleaned_data[f"note_{document.pk}"],
+            )
+            for document in self.documents
+        ]
+        return [row for row in rows if row.verdict]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.is_bound and not self.errors and not self.verdicts():
+            raise forms.ValidationError(
+                _("Choose a verdict for at least one document.")
+            )
+        return cleaned
+
+    def rows(self) -> list[tuple[Document, forms.BoundField, forms.BoundField]]:
+        return [
+            (d, self[f"verdict_{d.pk}"], self[f"note_{d.pk}"]) for d in self.documents
+        ]
+
+
+class _CasePage(TaskPage):
+    anchors: dict[str, str] = {}
+
+    @cached_property
+    def case(self) -> CaseFile:
+        return registration_case_file(registration_pk=self.record.pk)
 
     @property
     def registration(self) -> Registration:
-        return self.request.activation.process.registration  # type: ignore[attr-defined]
+        return self.case.registration
 
-    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        case = registration_case_file(registration_pk=self.registration.pk)
-        context.update(case=case, registration=case.registration)
-        context.setdefault(
-            "form", self.form_class(initial={"version": case.registration.version})
-        )
-        return context
+    def _bound(self, data: Any, action: str, name: str) -> Any:
+        return data if action == name else None
 
-    def _refused(self, exc: WorkflowError) -> HttpResponse:
-        messages.error(self.request, str(exc.message))
-        return HttpResponseRedirect(self.request.get_full_path())
+    def extra_context(self) -> dict[str, Any]:
+        return {"case": self.case, "registration": self.registration}
 
-    def _done(self, registration: Registration) -> HttpResponse:
-        activation = self.request.activation  # type: ignore[attr-defined]
-        activation.process.registration = registration
-        activation.execute()
-        messages.success(self.request, _("Task completed."))
-        return HttpResponseRedirect(self.get_success_url())
+    def succeeded(self, done: bool) -> Any:
+        response = super().succeeded(done)
+        anchor = self.anchors.get(self.request.POST.get("action", ""))
+        if not done and anchor:
+            response["Location"] = f"{task_url(self.task)}#{anchor}"
+        return response
 
 
-class VerifyTaskView(_CaseTaskView):
+class VerifyTaskPage(_CasePage):
     template_name = "cases/tasks/verify.html"
-    form_class = DecisionForm
+    anchors = {"verdicts": "dokumen", "visit": "kunjungan"}
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        actor: Any = request.user
-        try:
-            if "receive" in request.POST:
-                services.registration_receive(
-                    actor=actor,
-                    registration=self.registration,
-                    expected_version=VersionForm.seen(request.POST),
-                )
-                return HttpResponseRedirect(request.get_full_path())
-            form = DecisionForm(request.POST)
-            if not form.is_valid():
-                return self.render_to_response(self.get_context_data(form=form))
-            decided = services.registration_decide(
-                actor=actor,
+    def action_forms(self, data: Any = None, action: str = "") -> dict[str, Any]:
+        version = {"version": self.registration.version}
+        if self.registration.state == Registration.State.SUBMITTED:
+            return {"receive": ReceiveForm(self._bound(data, action, "receive"))}
+        if self.registration.state != Registration.State.IN_VERIFICATION:
+            return {}
+        documents = [row.latest for row in self.case.checklist if row.latest]
+        return {
+            "verdicts": VerdictsForm(
+                self._bound(data, action, "verdicts"), documents=documents
+            ),
+            "visit": FieldVisitForm(self._bound(data, action, "visit")),
+            "decide": DecisionForm(
+                self._bound(data, action, "decide"), initial=version
+            ),
+        }
+
+    def act(self, action: str, form: forms.Form) -> bool:
+        data = form.cleaned_data
+        if action == "receive":
+            services.registration_receive(
+                actor=self.user,
                 registration=self.registration,
-                decision=form.cleaned_data["decision"],
-                reason=form.cleaned_data["reason"],
-                ground=form.cleaned_data["ground"],
-                expected_version=form.cleaned_data["version"],
+                expected_version=data["version"],
             )
-        except WorkflowError as exc:
-            return self._refused(exc)
-        return self._done(decided)
+            return False
+        if action == "verdicts":
+            assert isinstance(form, VerdictsForm)  # noqa: S101 (narrowing)
+            document_reviews_record(
+                actor=self.user,
+                registration=self.registration,
+                verdicts=form.verdicts(),
+            )
+            return False
+        if action == "visit":
+            field_visit_record(actor=self.user, registration=self.registration, **data)
+            return False
+        services.registration_decide(
+            actor=self.user,
+            registration=self.registration,
+            decision=data["decision"],
+            reason=data["reason"],
+            ground=data["ground"],
+            expected_version=data["version"],
+        )
+        return True
 
 
-class SignTaskView(_CaseTaskView):
-    """Approve (or reject) a verified case, then sign its Tanda Registrasi."""
+class SignTaskPage(_CasePage):
+    """Approve (or reject) a verified case, preview its Tanda Registrasi, sign."""
 
     template_name = "cases/tasks/sign.html"
-    form_class = SignForm
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        actor: Any = request.user
-        try:
-            if "sign" in request.POST:
-                certificate = services.registration_sign(
-                    actor=actor,
-                    registration=self.registration,
-                    expected_version=VersionForm.seen(request.POST),
-                )
-                return self._done(certificate.registration)
-            form = SignForm(request.POST)
-            if not form.is_valid():
-                return self.render_to_response(self.get_context_data(form=form))
-            return self._decide(actor, form.cleaned_data)
-        except WorkflowError as exc:
-            return self._refused(exc)
+    def action_forms(self, data: Any = None, action: str = "") -> dict[str, Any]:
+        version = {"version": self.registration.version}
+        state = self.registration.state
+        if state == Registration.State.VERIFIED:
+            bound = self._bound(data, action, "decide")
+            return {"decide": SignDecisionForm(bound, initial=version)}
+        if state == Registration.State.APPROVED:
+            bound = self._bound(data, action, "sign")
+            return {"sign": SignForm(bound, initial=version)}
+        return {}
 
-    def _decide(self, actor: Any, data: dict[str, Any]) -> HttpResponse:
+    def act(self, action: str, form: forms.Form) -> bool:
+        data = form.cleaned_data
+        if action == "sign":
+            services.registration_sign(
+                actor=self.user,
+                registration=self.registration,
+                expected_version=data["version"],
+            )
+            return True
         if data["decision"] == "approve":
             services.registration_approve(
-                actor=actor,
+                actor=self.user,
                 registration=self.registration,
                 reason=data["reason"],
                 expected_version=data["version"],
             )
             # The task stays open: the signature is the next, separate act.
-            return HttpResponseRedirect(self.request.get_full_path())
-        rejected = services.registration_decide(
-            actor=actor,
+            return False
+        services.registration_decide(
+            actor=self.user,
             registration=self.registration,
             decision="reject",
             reason=data["reason"],
             ground=data["ground"],
             expected_version=data["version"],
         )
-        return self._done(rejected)
+        return True

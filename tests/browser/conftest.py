@@ -53,7 +53,7 @@ class Shots:
     def take(self, page: object, name: str) -> Path:
         self.count += 1
         path = self.folder / f"{self.count:02d}-{name}.png"
-        page.screenshot(path=str(path), full_page=True)  # type: ignore[attr-defined]
+        page.screenshot(path=str(path), full_page=True, caret="initial")  # type: ignore[attr-defined]
         return path
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import re
 import threading
 from pathlib import Path
 from typing import Any
@@ -14,32 +13,25 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, connections
 from django.utils import timezone
-from pyhanko.pdf_utils import generic
-from pyhanko.pdf_utils.reader import PdfFileReader
 
 from cases.models import (
-    CertificateSequence,
     Lks,
     OfficePolicy,
-    OfficeSigningKey,
     Registration,
     RegistrationCertificate,
 )
-from cases.numbering import ROMAN_MONTHS
 from cases.selectors_certificates import certificate_current, lks_standing
 from cases.services.certificates import (
     SYSTEM_USERNAME,
     certificate_expire_due,
     certificate_issue,
-    office_signer,
     renewal_open,
-    verification_url,
     years_later,
 )
 from cases.services.registration import registration_create
-from cases.signing import verify_pdf
 from tests.conftest import World
 from tests.factories import LksFactory, UserFactory
+from tests.workflow.pdf_samples import page_text
 from workflow.audit import verify_all
 from workflow.exceptions import (
     InvalidInput,
@@ -48,7 +40,11 @@ from workflow.exceptions import (
     TransitionNotAllowed,
     WorkflowError,
 )
-from workflow.models import Role, User
+from workflow.issuance.models import NumberSeries, SigningKey
+from workflow.issuance.numbering import ROMAN_MONTHS
+from workflow.issuance.signing import verify_pdf
+from workflow.issuance.verification import verification_url
+from workflow.models import Organisation, Role, User
 from workflow.services import membership_grant, object_permission_grant, transition_run
 
 State = RegistrationCertificate.State
@@ -117,20 +113,12 @@ def pdf_bytes(certificate: RegistrationCertificate) -> bytes:
 
 def office_pem(certificate: RegistrationCertificate) -> bytes:
     return bytes(
-        OfficeSigningKey.objects.get(office=certificate.office).certificate_pem
+        SigningKey.objects.get(organisation=certificate.office).certificate_pem
     )
 
 
-def page_text(pdf: bytes) -> str:
-    """The literal strings shown with ``Tj`` on the first page (ReportLab output)."""
-    reader = PdfFileReader(io.BytesIO(pdf))
-    contents = reader.root["/Pages"]["/Kids"][0]["/Contents"]
-    streams = contents if isinstance(contents, generic.ArrayObject) else [contents]
-    data = b"".join(stream.get_object().data for stream in streams)
-    literals = re.findall(rb"\(((?:\\.|[^\\)])*)\)\s*Tj", data)
-    return "\n".join(
-        re.sub(rb"\\([()\\])", rb"\1", literal).decode("cp1252") for literal in literals
-    )
+def td_lks_series(office: Organisation) -> NumberSeries:
+    return NumberSeries.objects.get(organisation=office, kind="TD-LKS")
 
 
 def expected_number(sequence: int, day: dt.date) -> str:
@@ -212,26 +200,48 @@ def test_its_pdf_is_signed_by_the_office_and_links_to_the_public_page(
     assert hashlib.sha256(pdf).hexdigest() == certificate.pdf_sha256
 
 
-def test_the_office_key_is_made_once_and_stored_encrypted(world: World) -> None:
-    first = office_signer(office=world.dinsos_bogor)
-    second = office_signer(office=world.dinsos_bogor)
-
-    stored = OfficeSigningKey.objects.get(office=world.dinsos_bogor)
-    assert b"ENCRYPTED PRIVATE KEY" in bytes(stored.private_key_pem)
-    assert (
-        first.certificate_pem == second.certificate_pem == bytes(stored.certificate_pem)
+def test_its_pdf_prints_the_region_address_deed_npwp_and_signer_by_name(
+    world: World, registration: Registration
+) -> None:
+    OfficePolicy.objects.create(
+        office=world.dinsos_bogor,
+        signer_name="Drs. H. Ahmad Fauzi, M.Si.",
+        signer_nip="197001011995031001",
+        signer_title="Kepala Dinas Sosial Kabupaten Bogor",
     )
 
+    text = page_text(pdf_bytes(issue(world, registration)))
 
-def test_the_office_key_opens_only_with_its_passphrase(
-    world: World, settings: Any
+    lines = text.splitlines()
+    # The factory's LKS: Kel. Pondok Rajeg (32.01.01.1001), Kec. Cibinong,
+    # deed of 2 March 2015, NPWP 012345678403000.
+    assert "32.01 Kabupaten Bogor, Jawa Barat" in lines
+    assert "Jl. Raya Cibinong No. 10" in lines
+    assert "Kelurahan Pondok Rajeg, Kecamatan Cibinong" in lines
+    assert "Kabupaten Bogor" in lines
+    assert "Tanggal Akta Pendirian" in lines and "2 Maret 2015" in lines
+    assert "01.234.567.8-403.000" in lines
+    assert "012345678403000" not in text
+    assert "NIP. 197001011995031001" in lines
+    assert "Drs. H. Ahmad Fauzi, M.Si." in lines
+    assert "Kepala Dinas Sosial Kabupaten Bogor," in lines
+
+
+def test_a_profile_without_place_codes_or_deed_date_still_prints(
+    world: World,
 ) -> None:
-    settings.PILAR_SIGNING_KEY_PASSPHRASE = "frasa-sandi-kantor"
-    office_signer(office=world.dinsos_bogor)
-    settings.PILAR_SIGNING_KEY_PASSPHRASE = "frasa-lain"
+    case = new_case(world)
+    Lks.objects.filter(pk=case.lks_id).update(
+        kecamatan_code="", desa_code="", deed_date=None, npwp="", address=""
+    )
 
-    with pytest.raises(ValueError):
-        office_signer(office=world.dinsos_bogor)
+    text = page_text(pdf_bytes(issue(world, Registration.objects.get(pk=case.pk))))
+
+    lines = text.splitlines()
+    assert "Alamat" in lines and "Kabupaten Bogor" in lines
+    assert "Kecamatan" not in text
+    assert lines[lines.index("Tanggal Akta Pendirian") + 2] == "-"
+    assert lines[lines.index("NPWP") + 2] == "-"
 
 
 def test_numbers_run_without_gaps_and_a_failed_issue_gives_its_number_back(
@@ -254,7 +264,7 @@ def test_numbers_run_without_gaps_and_a_failed_issue_gives_its_number_back(
     assert [c.number for c in (first, second, third)] == [
         expected_number(n, today) for n in (1, 2, 3)
     ]
-    sequence = CertificateSequence.objects.get(office=world.dinsos_bogor)
+    sequence = td_lks_series(world.dinsos_bogor)
     assert (sequence.year, sequence.last_value) == (today.year, 3)
 
 
@@ -274,7 +284,7 @@ def test_a_double_click_issues_exactly_one_certificate(
 
     assert RegistrationCertificate.objects.count() == 1
     assert registration.history.filter(transition="issue_certificate").count() == 1
-    assert CertificateSequence.objects.get().last_value == 1
+    assert td_lks_series(world.dinsos_bogor).last_value == 1
 
 
 @pytest.mark.parametrize("persona", ["verifier_bogor", "verifier_bantul", "outsider"])
@@ -290,7 +300,7 @@ def test_it_refuses_who_may_not_sign_and_writes_nothing(
         Registration.State.APPROVED
     )
     assert not RegistrationCertificate.objects.exists()
-    assert not CertificateSequence.objects.exists()
+    assert not NumberSeries.objects.exists()
 
 
 def test_it_refuses_a_case_that_is_not_approved(
@@ -556,7 +566,7 @@ def test_two_signers_at_once_issue_one_certificate(world: World) -> None:
     losers = [o for o in outcomes if isinstance(o, StaleRecord | TransitionNotAllowed)]
     assert len(winners) == 1 and len(losers) == 1, outcomes
     assert RegistrationCertificate.objects.count() == 1
-    assert CertificateSequence.objects.get().last_value == 1
+    assert td_lks_series(world.dinsos_bogor).last_value == 1
     assert winners[0].number == expected_number(1, timezone.localdate())
 
 
@@ -579,5 +589,5 @@ def test_two_cases_signed_at_once_get_consecutive_numbers(world: World) -> None:
     assert all(isinstance(o, RegistrationCertificate) for o in outcomes), outcomes
     numbers = sorted(RegistrationCertificate.objects.values_list("sequence", flat=True))
     assert numbers == [1, 2]
-    assert CertificateSequence.objects.get().last_value == 2
-    assert OfficeSigningKey.objects.count() == 1
+    assert td_lks_series(world.dinsos_bogor).last_value == 2
+    assert SigningKey.objects.count() == 1

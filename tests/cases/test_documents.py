@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import io
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +11,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
-from PIL import Image
 
 from cases.models import (
     Document,
@@ -24,25 +22,14 @@ from cases.models import (
 from cases.services.documents import document_upload
 from cases.services.portal import lks_access_grant
 from tests.conftest import World
+from tests.workflow import upload_samples as samples
 from workflow.exceptions import InvalidInput, NotPermitted, TransitionNotAllowed
 from workflow.models import User
 from workflow.services import transition_run
 
-PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
-EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200
-HTML = b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>"
-
-
-def _png() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (4, 4), (11, 110, 79)).save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-def _jpeg() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (4, 4), (200, 10, 10)).save(buffer, format="JPEG")
-    return buffer.getvalue()
+PDF = samples.real_pdf()
+EXE = samples.EXE
+HTML = samples.HTML
 
 
 @pytest.fixture
@@ -97,7 +84,11 @@ def test_a_pdf_is_stored_with_its_hash(
 
 @pytest.mark.parametrize(
     ("name", "data"),
-    [("foto.png", _png()), ("foto.JPG", _jpeg()), ("foto.jpeg", _jpeg())],
+    [
+        ("foto.png", samples.png()),
+        ("foto.JPG", samples.jpeg()),
+        ("foto.jpeg", samples.jpeg()),
+    ],
 )
 def test_images_are_accepted(
     world: World, case: Registration, akta: DocumentType, name: str, data: bytes
@@ -110,7 +101,7 @@ def test_a_second_upload_is_a_new_version_and_the_first_stays(
     world: World, case: Registration, akta: DocumentType
 ) -> None:
     first = _upload(world.operator_bogor, case, akta, "akta.pdf", PDF)
-    second = _upload(world.operator_bogor, case, akta, "akta.png", _png())
+    second = _upload(world.operator_bogor, case, akta, "akta.png", samples.png())
     assert (first.version, second.version) == (1, 2)
     assert first.file.name != second.file.name
     first.refresh_from_db()
@@ -131,10 +122,12 @@ def test_the_same_bytes_twice_make_one_version(
 @pytest.mark.parametrize(
     ("name", "data", "reason"),
     [
-        ("akta.pdf", EXE, "is not a PDF, JPEG or PNG"),
-        ("foto.png", HTML, "is not a PDF, JPEG or PNG"),
+        ("akta.pdf", EXE, "is a Windows program, not a PDF, JPEG or PNG"),
+        ("foto.png", HTML, "is a web page (HTML), not a PDF, JPEG or PNG"),
+        ("peta.png", samples.png_bomb(), "has too many pixels"),
+        ("surat.pdf", samples.pdf_open_action_javascript(), "/OpenAction"),
         ("akta.pdf", b"", "is empty"),
-        ("akta.pdf", _png(), "is named as another type"),
+        ("akta.pdf", samples.png(), "is named as another type"),
         ("akta", PDF, "is named as another type"),
     ],
 )
@@ -160,21 +153,33 @@ def test_it_refuses_a_file_over_the_office_limit(
     world: World, case: Registration, akta: DocumentType, media: Path
 ) -> None:
     OfficePolicy.objects.create(office=world.dinsos_bogor, max_upload_mb=1)
-    big = PDF + b"0" * (1024 * 1024)
+    big = _pdf_of_size(1024 * 1024 + 1)
     with translation.override("en"), pytest.raises(InvalidInput) as refused:
         _upload(world.operator_bogor, case, akta, "besar.pdf", big)
     assert "limit of 1 MB" in str(refused.value.message)
     assert not Document.objects.exists()
-    just_fits = PDF + b"0" * (1024 * 1024 - len(PDF))
+    just_fits = _pdf_of_size(1024 * 1024)
     assert _upload(world.operator_bogor, case, akta, "pas.pdf", just_fits).version == 1
+
+
+def _pdf_of_size(size: int) -> bytes:
+    """A valid PDF of exactly ``size`` bytes, padded inside a stream."""
+    padding = size
+    while True:
+        body = b"<</Length %d>>\nstream\n%s\nendstream" % (padding, b"0" * padding)
+        data = samples.pdf(samples.CATALOG, body)
+        if len(data) == size:
+            return data
+        padding -= len(data) - size
 
 
 def test_without_a_policy_the_limit_is_ten_megabytes(
     world: World, case: Registration, akta: DocumentType
 ) -> None:
-    big = PDF + b"0" * (10 * 1024 * 1024)
-    with pytest.raises(InvalidInput):
+    big = _pdf_of_size(10 * 1024 * 1024 + 1)
+    with translation.override("en"), pytest.raises(InvalidInput) as refused:
         _upload(world.operator_bogor, case, akta, "besar.pdf", big)
+    assert "limit of 10 MB" in str(refused.value.message)
     assert not Document.objects.exists()
 
 

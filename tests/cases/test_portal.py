@@ -10,11 +10,20 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
 from cases.checklist import profile_gaps
-from cases.models import BoardMember, Lks, Registration, RegistrationCertificate
+from cases.forms.portal import npwp_formatted
+from cases.models import (
+    BoardMember,
+    Document,
+    DocumentType,
+    Lks,
+    Registration,
+    RegistrationCertificate,
+)
 from cases.services.certificates import certificate_issue
 from cases.services.portal import (
     InvalidField,
@@ -29,6 +38,7 @@ from cases.services.registration import IncompleteProfile, registration_submit
 from tests.cases.test_certificates import approve
 from tests.conftest import PASSWORD, World
 from tests.factories import UserFactory, region, upload_required_documents
+from tests.workflow import upload_samples as samples
 from workflow.exceptions import (
     InvalidInput,
     NotPermitted,
@@ -43,7 +53,8 @@ VALID_NPWP = "01.234.567.8-901.000"
 KECAMATAN = "32.01.01"  # Cibinong, Kabupaten Bogor
 DESA = "32.01.01.1001"  # Pondok Rajeg, in Cibinong
 OTHER_DESA = "32.01.02.2001"  # a desa of Gunungputri
-PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
+PDF = samples.real_pdf()
+HTMX = {"HX-Request": "true"}
 
 
 BARE_PROFILE: dict[str, Any] = {
@@ -179,6 +190,49 @@ def test_it_refuses_a_bad_npwp_at_registration(world: World) -> None:
     assert not Lks.objects.filter(name="Yayasan Pelita Harapan").exists()
 
 
+@pytest.mark.parametrize(
+    ("legal_form", "entity"),
+    [("yayasan", True), ("perkumpulan", True), ("tidak_berbadan_hukum", False)],
+)
+def test_the_legal_form_decides_berbadan_hukum_at_registration(
+    world: World, legal_form: str, entity: bool
+) -> None:
+    lks = _register(UserFactory.create(), legal_form=legal_form)
+    lks.refresh_from_db()
+    assert lks.has_legal_entity is entity
+
+
+def test_a_change_of_legal_form_changes_berbadan_hukum(granted: World) -> None:
+    operator, lks = granted.operator_bogor, granted.lks_bogor
+    lks_profile_update(actor=operator, lks=lks, legal_form="tidak_berbadan_hukum")
+    lks.refresh_from_db()
+    assert (lks.legal_form, lks.has_legal_entity) == ("tidak_berbadan_hukum", False)
+    lks_profile_update(actor=operator, lks=lks, legal_form="perkumpulan")
+    lks.refresh_from_db()
+    assert (lks.legal_form, lks.has_legal_entity) == ("perkumpulan", True)
+
+
+def test_the_operator_cannot_set_berbadan_hukum_apart(granted: World) -> None:
+    with pytest.raises(TypeError):
+        lks_profile_update(
+            actor=granted.operator_bogor,
+            lks=granted.lks_bogor,
+            has_legal_entity=False,  # type: ignore[call-arg]
+        )
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [
+        ("012345678901000", "01.234.567.8-901.000"),
+        ("0123456789012345", "0123456789012345"),
+        ("", ""),
+    ],
+)
+def test_the_npwp_is_shown_formatted(stored: str, shown: str) -> None:
+    assert npwp_formatted(stored) == shown
+
+
 # --- lks_profile_update -----------------------------------------------------
 
 
@@ -211,7 +265,7 @@ def test_the_profile_saves_a_place_inside_the_lks_region(case: Registration) -> 
         ({"latitude": "-6.5", "longitude": "160"}, "longitude"),
         ({"latitude": "-6.5"}, "latitude"),
         ({"service_types": ["astrologi"]}, "service_types"),
-        ({"legal_form": "tidak_berbadan_hukum"}, "has_legal_entity"),
+        ({"legal_form": "koperasi"}, "legal_form"),
         ({"name": "  "}, "name"),
         ({"capacity": -1}, "capacity"),
     ],
@@ -424,7 +478,6 @@ def _profile_post(lks: Lks, **changes: Any) -> dict[str, Any]:
     data = {
         "name": lks.name,
         "legal_form": lks.legal_form,
-        "has_legal_entity": "on",
         "kecamatan_code": KECAMATAN,
         "desa_code": DESA,
         "service_types": ["anak", "disabilitas"],
@@ -483,6 +536,216 @@ def test_the_board_page_adds_and_removes(
     remove = reverse("cases:portal_board_remove", args=[case.lks.pk, member.pk])
     assert client.post(remove).status_code == 302
     assert not case.lks.board.exists()
+
+
+# --- the operator's forms: berbadan hukum, NPWP, the desa list ---------------
+
+
+def test_the_forms_do_not_ask_berbadan_hukum_twice(
+    client: Client, case: Registration, granted: World
+) -> None:
+    client.force_login(granted.operator_bogor)
+    profile = client.get(_pages(case)["profile"]).content.decode()
+    assert 'name="has_legal_entity"' not in profile
+    assert 'name="legal_form"' in profile
+    client.force_login(granted.outsider)
+    register = client.get(reverse("cases:portal_register")).content.decode()
+    assert 'name="has_legal_entity"' not in register
+
+
+def test_the_profile_page_shows_the_npwp_formatted_under_a_named_tab(
+    client: Client, case: Registration, granted: World
+) -> None:
+    client.force_login(granted.operator_bogor)
+    response = client.post(_pages(case)["profile"], _profile_post(case.lks))
+    assert response.status_code == 302
+    case.lks.refresh_from_db()
+    assert case.lks.npwp == "012345678901000"
+    body = client.get(_pages(case)["profile"]).content.decode()
+    assert 'value="01.234.567.8-901.000"' in body
+    assert "<title>Profil LKS · Panti Asuhan Kasih Bogor · Pilar</title>" in body
+
+
+def test_the_profile_page_loads_htmx_without_inline_script_or_style(
+    client: Client, case: Registration, granted: World
+) -> None:
+    client.force_login(granted.operator_bogor)
+    body = client.get(_pages(case)["profile"]).content.decode()
+    desa = reverse("cases:portal_desa_options", args=[case.lks.pk])
+    assert f'hx-get="{desa}"' in body
+    assert 'hx-target="#id_desa_code"' in body
+    assert re.search(r'<script src="[^"]+/htmx-2\.0\.11\.min\.js" defer>', body)
+    assert '"allowEval":false' in body
+    assert re.findall(r"<script(?![^>]*\bsrc=)", body) == []
+    assert (
+        "<style" not in body and " style=" not in body and " on" + "change=" not in body
+    )
+
+
+def test_without_script_the_saved_kecamatan_brings_its_desa(
+    client: Client, case: Registration, granted: World
+) -> None:
+    client.force_login(granted.operator_bogor)
+    url = _pages(case)["profile"]
+    assert f'value="{DESA}"' not in client.get(url).content.decode()
+    draft = _profile_post(case.lks, desa_code="")
+    assert client.post(url, draft).status_code == 302
+    assert f'value="{DESA}"' in client.get(url).content.decode()
+
+
+def _desa(case: Registration, kecamatan: str) -> str:
+    url = reverse("cases:portal_desa_options", args=[case.lks.pk])
+    return f"{url}?kecamatan_code={kecamatan}"
+
+
+def test_the_desa_list_follows_the_kecamatan(
+    client: Client, case: Registration, granted: World
+) -> None:
+    client.force_login(granted.operator_bogor)
+    response = client.get(_desa(case, KECAMATAN), headers=HTMX)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert body.startswith('<option value="">')
+    assert f'<option value="{DESA}">Pondok Rajeg</option>' in body
+    assert OTHER_DESA not in body
+    assert "<html" not in body
+    blank = client.get(_desa(case, ""))
+    assert (blank.status_code, blank.content.decode().count("<option")) == (200, 1)
+
+
+def test_the_desa_list_refuses_a_kecamatan_of_another_kabupaten(
+    client: Client, case: Registration, granted: World
+) -> None:
+    client.force_login(granted.operator_bogor)
+    for kecamatan in ("34.02.01", "32", "xx"):
+        response = client.get(_desa(case, kecamatan))
+        assert response.status_code == 400, kecamatan
+        assert response.content.decode().count("<option") == 1
+
+
+@pytest.mark.parametrize("who", ["operator_other_lks", "verifier_bogor", "outsider"])
+def test_the_desa_list_is_for_the_lks_operators_only(
+    client: Client, case: Registration, granted: World, who: str
+) -> None:
+    client.force_login(getattr(granted, who))
+    assert client.get(_desa(case, KECAMATAN)).status_code == 404
+
+
+def test_the_desa_list_needs_sign_in_and_get(
+    client: Client, case: Registration, granted: World
+) -> None:
+    response = client.get(_desa(case, KECAMATAN))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("workflow:login"))
+    client.force_login(granted.operator_bogor)
+    assert client.post(_desa(case, KECAMATAN)).status_code == 405
+
+
+# --- uploads: htmx swaps the document's section, a plain post redirects -------
+
+
+@pytest.fixture
+def akta() -> DocumentType:
+    return DocumentType.objects.get(office=None, code="akta_notaris")
+
+
+def _upload_post(
+    client: Client,
+    case: Registration,
+    akta: DocumentType,
+    name: str,
+    data: bytes,
+    *,
+    htmx: bool = False,
+) -> Any:
+    payload = {
+        "document_type": akta.pk,
+        "version": case.version,
+        "file": SimpleUploadedFile(name, data),
+    }
+    headers = HTMX if htmx else None
+    return client.post(_writes(case)["upload"], payload, headers=headers)
+
+
+def test_an_htmx_upload_answers_with_its_section_only(
+    client: Client, case: Registration, granted: World, akta: DocumentType, media: Path
+) -> None:
+    client.force_login(granted.operator_bogor)
+    response = _upload_post(client, case, akta, "akta.pdf", PDF, htmx=True)
+    body = response.content.decode()
+    document = Document.objects.get()
+    assert response.status_code == 200
+    assert body.lstrip().startswith(
+        f'<section class="card document" id="document-{akta.pk}"'
+    )
+    assert body.count("<section") == 1
+    assert "<html" not in body and "<title" not in body
+    assert "“akta.pdf” tersimpan sebagai versi 1." in body
+    assert 'role="status"' in body
+    file_url = reverse("cases:document_file", args=[case.reference, document.pk])
+    assert f'href="{file_url}"' in body
+    assert 'hx-post="' in body  # the next upload swaps again
+
+
+def test_a_refused_htmx_upload_keeps_its_message_and_stores_nothing(
+    client: Client, case: Registration, granted: World, akta: DocumentType, media: Path
+) -> None:
+    client.force_login(granted.operator_bogor)
+    program = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 200
+    response = _upload_post(client, case, akta, "setup.pdf", program, htmx=True)
+    body = response.content.decode()
+    assert response.status_code == 422
+    assert body.count("<section") == 1 and "<html" not in body
+    assert "“setup.pdf”" in body and "bukan berkas PDF, JPEG, atau PNG" in body
+    assert 'role="alert"' in body and 'aria-invalid="true"' in body
+    assert not Document.objects.exists()
+    assert list(media.rglob("*.pdf")) == []
+
+
+def test_an_htmx_upload_without_a_file_asks_for_one(
+    client: Client, case: Registration, granted: World, akta: DocumentType
+) -> None:
+    client.force_login(granted.operator_bogor)
+    response = client.post(
+        _writes(case)["upload"], {"document_type": akta.pk}, headers=HTMX
+    )
+    assert response.status_code == 422
+    assert "Pilih berkas yang akan diunggah." in response.content.decode()
+    assert not Document.objects.exists()
+
+
+def test_an_upload_without_htmx_still_redirects_to_the_page(
+    client: Client, case: Registration, granted: World, akta: DocumentType, media: Path
+) -> None:
+    client.force_login(granted.operator_bogor)
+    response = _upload_post(client, case, akta, "akta.pdf", PDF)
+    assert response.status_code == 302
+    assert response["Location"] == _pages(case)["documents"]
+    assert Document.objects.get().original_name == "akta.pdf"
+
+
+def test_an_htmx_upload_of_another_lks_is_404_and_stores_nothing(
+    client: Client, case: Registration, granted: World, akta: DocumentType, media: Path
+) -> None:
+    client.force_login(granted.operator_other_lks)
+    response = _upload_post(client, case, akta, "akta.pdf", PDF, htmx=True)
+    assert response.status_code == 404
+    assert not Document.objects.exists()
+
+
+def test_the_documents_page_uploads_with_htmx_and_links_each_version(
+    client: Client, case: Registration, granted: World, akta: DocumentType, media: Path
+) -> None:
+    client.force_login(granted.operator_bogor)
+    _upload_post(client, case, akta, "akta.pdf", PDF)
+    document = Document.objects.get()
+    body = client.get(_pages(case)["documents"]).content.decode()
+    upload = _writes(case)["upload"]
+    assert f'hx-post="{upload}"' in body and f'action="{upload}"' in body
+    assert 'hx-target="closest section"' in body
+    assert reverse("cases:document_file", args=[case.reference, document.pk]) in body
+    assert "<title>Dokumen · Panti Asuhan Kasih Bogor · Pilar</title>" in body
+    assert re.findall(r"<script(?![^>]*\bsrc=)", body) == []
 
 
 # --- submission through the page ----------------------------------------------
@@ -544,6 +807,8 @@ def _sign_up(client: Client, email: str) -> str:
     response = client.post(
         reverse("account_signup"),
         {
+            "first_name": "Sri",
+            "last_name": "Wahyuni",
             "email": email,
             "password1": "Sandi-Kuat-2026!",
             "password2": "Sandi-Kuat-2026!",
@@ -592,8 +857,12 @@ def test_sign_in_with_the_email_needs_it_confirmed_first(
     link = _sign_up(client, "operator@panti.id")
     client.logout()
     login = reverse("workflow:login")
-    credentials = {"username": "operator@panti.id", "password": "Sandi-Kuat-2026!"}
-    assert client.post(login, credentials).status_code == 200
+    credentials = {"login": "operator@panti.id", "password": "Sandi-Kuat-2026!"}
+    # Unconfirmed: allauth sends a fresh link and shows "verification sent".
+    unconfirmed = client.post(login, credentials)
+    assert unconfirmed.status_code == 302
+    assert unconfirmed["Location"] == reverse("account_email_verification_sent")
+    assert not client.session.get("_auth_user_id")
     Client().post(link)
     response = client.post(login, credentials)
     assert response.status_code == 302
@@ -602,7 +871,7 @@ def test_sign_in_with_the_email_needs_it_confirmed_first(
 
 def test_staff_still_sign_in_with_their_username(client: Client, world: World) -> None:
     response = client.post(
-        reverse("workflow:login"), {"username": "verifier_bogor", "password": PASSWORD}
+        reverse("workflow:login"), {"login": "verifier_bogor", "password": PASSWORD}
     )
     assert response.status_code == 302
 

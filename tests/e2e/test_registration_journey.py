@@ -40,9 +40,12 @@ def open_task(registration: Registration, node: Any) -> Task:
     )
 
 
+URLS = {"assign": "workflow:task_claim", "execute": "workflow:task"}
+
+
 def task_url(task: Task, action: str) -> str:
-    node = task.flow_task.name
-    return reverse(f"registration:{node}:{action}", args=[task.process_id, task.pk])
+    args = [task.process_id, task.flow_task.name, task.pk]
+    return reverse(URLS[action], args=args)
 
 
 def fresh(registration: Registration) -> Registration:
@@ -76,16 +79,26 @@ def _claim(client: Client, task: Task) -> Any:
     return client.post(task_url(task, "assign"))
 
 
+def _verdicts(registration: Registration, verdict: str, note: str = "") -> dict:
+    data = {"action": "verdicts"}
+    for document in Document.objects.filter(registration=registration):
+        latest = registration.documents.filter(document_type=document.document_type)
+        if document == latest.order_by("-version").first():
+            data[f"verdict_{document.pk}"] = verdict
+            data[f"note_{document.pk}"] = note
+    return data
+
+
 def test_the_whole_journey_through_the_staff_pages(
     world: World, registration: Registration, client: Client
 ) -> None:
     upload_all(registration, world.operator_bogor)
     registration_submit(actor=world.operator_bogor, registration=registration)
 
-    # Another district's verifier cannot claim the task.
+    # Another district's verifier does not even see the task.
     task = open_task(registration, RegistrationFlow.verify)
     client.force_login(world.verifier_bantul)
-    assert _claim(client, task).status_code in {403, 404}
+    assert _claim(client, task).status_code == 404
     assert open_task(registration, RegistrationFlow.verify).owner_id is None
 
     client.force_login(world.verifier_bogor)
@@ -94,21 +107,27 @@ def test_the_whole_journey_through_the_staff_pages(
     assert task.owner == world.verifier_bogor
     execute = task_url(task, "execute")
     assert client.get(execute).status_code == 200
-    client.post(execute, {"receive": "1", "version": fresh(registration).version})
+    version = fresh(registration).version
+    client.post(execute, {"action": "receive", "version": version})
     assert fresh(registration).state == State.IN_VERIFICATION
     assert fresh(registration).receipt_number.startswith("32.01-")
 
     # Mark one document "tidak sesuai", ask for revision.
-    case = reverse("cases:case_detail", args=[registration.reference])
     bad = registration.documents.order_by("pk").first()
     assert bad is not None
-    client.post(
-        reverse("cases:document_review", args=[registration.reference, bad.pk]),
-        {"verdict": "tidak_sesuai", "note": "Belum ditandatangani ketua"},
+    marked = client.post(
+        execute,
+        {
+            "action": "verdicts",
+            f"verdict_{bad.pk}": "tidak_sesuai",
+            f"note_{bad.pk}": "Belum ditandatangani ketua",
+        },
     )
+    assert marked.status_code == 302 and marked["Location"].endswith("#dokumen")
     response = client.post(
         execute,
         {
+            "action": "decide",
             "decision": "request_revision",
             "reason": "AD/ART belum ditandatangani",
             "version": fresh(registration).version,
@@ -131,34 +150,40 @@ def test_the_whole_journey_through_the_staff_pages(
     task = open_task(registration, RegistrationFlow.verify)
     assert _claim(client, task).status_code == 302
     execute = task_url(task, "execute")
-    client.post(execute, {"receive": "1", "version": fresh(registration).version})
+    client.post(execute, {"action": "receive", "version": fresh(registration).version})
+    typed = "Semua lengkap, saya kira"
     refused = client.post(
         execute,
-        {"decision": "verify", "reason": "", "version": fresh(registration).version},
-    )
-    assert (
-        refused.status_code == 302
-        and fresh(registration).state == State.IN_VERIFICATION
-    )
-    for document in Document.objects.filter(registration=registration, version=2):
-        client.post(
-            reverse(
-                "cases:document_review", args=[registration.reference, document.pk]
-            ),
-            {"verdict": "sesuai", "note": ""},
-        )
-    client.post(
-        reverse("cases:field_visit", args=[registration.reference]),
         {
+            "action": "decide",
+            "decision": "verify",
+            "reason": typed,
+            "version": fresh(registration).version,
+        },
+    )
+    assert refused.status_code == 400
+    assert fresh(registration).state == State.IN_VERIFICATION
+    page = refused.content.decode()
+    assert typed in page  # what was typed is kept
+    blockers = page.count("Dokumen belum dinyatakan sesuai")
+    # Each reason shows twice: in the summary and beside the decision field.
+    assert blockers > 0 and blockers % 2 == 0
+    assert client.post(execute, _verdicts(registration, "sesuai")).status_code == 302
+    visit = client.post(
+        execute,
+        {
+            "action": "visit",
             "visited_on": dt.date.today().isoformat(),
             "officers": "Andi Wijaya, Rina Marlina",
             "findings": "Sarana sesuai berkas; 25 anak asuh.",
             "outcome": "sesuai",
         },
     )
+    assert visit.status_code == 302
     client.post(
         execute,
         {
+            "action": "decide",
             "decision": "verify",
             "reason": "Lengkap",
             "version": fresh(registration).version,
@@ -166,19 +191,35 @@ def test_the_whole_journey_through_the_staff_pages(
     )
     assert fresh(registration).state == State.VERIFIED
     sign_task = open_task(registration, RegistrationFlow.sign)
+    case = reverse("cases:case_detail", args=[registration.reference])
     assert client.get(case).status_code == 200
 
-    # The verifier cannot sign; the Kepala Dinas can.
-    assert _claim(client, sign_task).status_code in {403, 404}
+    # The verifier sees the sign task but cannot claim it; the Kepala Dinas can.
+    assert _claim(client, sign_task).status_code == 403
     client.force_login(world.kadis_bogor)
     assert _claim(client, sign_task).status_code == 302
     sign = task_url(sign_task, "execute")
     client.post(
         sign,
-        {"decision": "approve", "reason": "", "version": fresh(registration).version},
+        {
+            "action": "decide",
+            "decision": "approve",
+            "reason": "",
+            "version": fresh(registration).version,
+        },
     )
     assert fresh(registration).state == State.APPROVED
-    response = client.post(sign, {"sign": "1", "version": fresh(registration).version})
+    unconfirmed = client.post(
+        sign, {"action": "sign", "version": fresh(registration).version}
+    )
+    assert unconfirmed.status_code == 400
+    assert fresh(registration).state == State.APPROVED
+    response = client.post(
+        sign,
+        {"action": "sign", "confirm": "on", "version": fresh(registration).version},
+    )
     assert response.status_code == 302
     assert fresh(registration).state == State.CERTIFICATE_ISSUED
-    assert fresh(registration).certificate.number.endswith(f"/{dt.date.today().year}")
+    number = fresh(registration).certificate.number
+    assert number.endswith(f"/{dt.date.today().year}")
+    assert number in client.get(case).content.decode()

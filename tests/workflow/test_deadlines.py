@@ -10,7 +10,6 @@ import pytest
 from django.utils import timezone
 from viewflow.workflow.models import Task
 
-from cases import flows
 from cases.models import Registration
 from cases.services.registration import (
     registration_decide,
@@ -22,6 +21,7 @@ from tests.factories import upload_required_documents
 from workflow.calendar import add_working_days, count_working_days
 from workflow.models import TaskDeadline
 from workflow.nodes import human_task_claim, human_task_complete
+from workflow.registry import open_task
 
 
 def test_working_days_skip_weekends_holidays_and_cuti_bersama() -> None:
@@ -46,7 +46,7 @@ def test_the_clock_stops_while_the_file_is_with_the_lks(
 ) -> None:
     upload_required_documents(registration=registration, actor=world.operator_bogor)
     case = registration_submit(actor=world.operator_bogor, registration=registration)
-    task = flows.open_task(registration=case, step="verify")
+    task = open_task(record=case, step="verify")
     assert task is not None
     # The office worked on the first round for a week.
     week_ago = timezone.localdate() - dt.timedelta(days=7)
@@ -77,7 +77,7 @@ def test_the_clock_stops_while_the_file_is_with_the_lks(
     registration_submit(
         actor=world.operator_bogor, registration=Registration.objects.get(pk=case.pk)
     )
-    second = flows.open_task(registration=case, step="verify")
+    second = open_task(record=case, step="verify")
     assert second is not None and second.pk != task.pk
     deadline = TaskDeadline.objects.get(task=second)
     assert deadline.budget_days == 14 - spent

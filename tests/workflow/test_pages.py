@@ -19,7 +19,7 @@ def test_the_login_page_speaks_indonesian(client: Client) -> None:
     body = response.content.decode()
     assert '<html lang="id">' in body
     assert "Masuk ke Pilar" in body
-    assert "Sandi" in body
+    assert "Kata sandi" in body
 
 
 @pytest.mark.django_db
@@ -49,13 +49,13 @@ def test_home_needs_sign_in(client: Client, db: None) -> None:
 def test_signing_in_with_a_wrong_password_says_why_in_indonesian(
     client: Client, world: World
 ) -> None:
-    response = client.post(LOGIN, {"username": "verifier_bogor", "password": "salah"})
+    response = client.post(LOGIN, {"login": "verifier_bogor", "password": "salah"})
     assert response.status_code == 200
-    assert "Nama pengguna atau sandi salah" in response.content.decode()
+    assert "Nama pengguna atau kata sandi salah" in response.content.decode()
 
 
 def test_sign_in_then_out(client: Client, world: World) -> None:
-    response = client.post(LOGIN, {"username": "kadis_bogor", "password": PASSWORD})
+    response = client.post(LOGIN, {"login": "kadis_bogor", "password": PASSWORD})
     assert response.status_code == 302 and response["Location"] == HOME
     assert client.get(reverse("workflow:logout")).status_code == 405
     client.post(reverse("workflow:logout"))

@@ -10,11 +10,11 @@ from django.test import Client
 from django.urls import reverse
 from viewflow.workflow.models import Task
 
-from cases import flows
 from cases.models import Registration
 from cases.services.registration import registration_submit
 from tests.conftest import World
 from tests.factories import upload_required_documents
+from workflow.registry import open_task
 
 
 @pytest.fixture(autouse=True)
@@ -27,15 +27,15 @@ def test_claim_and_release_are_recorded_with_the_acting_user(
 ) -> None:
     upload_required_documents(registration=registration, actor=world.operator_bogor)
     registration_submit(actor=world.operator_bogor, registration=registration)
-    task = flows.open_task(registration=registration, step="verify")
+    task = open_task(record=registration, step="verify")
     assert task is not None
-    args = [task.process_id, task.pk]
+    args = [task.process_id, "verify", task.pk]
 
     client.force_login(world.verifier_bogor)
-    client.post(reverse("registration:verify:assign", args=args))
+    assert client.post(reverse("workflow:task_claim", args=args)).status_code == 302
     claimed = Task.objects.get(pk=task.pk)
     assert claimed.owner == world.verifier_bogor and claimed.assigned is not None
-    client.post(reverse("registration:verify:unassign", args=args))
+    assert client.post(reverse("workflow:task_release", args=args)).status_code == 302
 
     rows = list(Task.history.filter(id=task.pk).order_by("history_id"))
     owners = [(row.owner_id, row.status) for row in rows]
@@ -49,10 +49,11 @@ def test_the_case_timeline_shows_who_took_the_task(
 ) -> None:
     upload_required_documents(registration=registration, actor=world.operator_bogor)
     registration_submit(actor=world.operator_bogor, registration=registration)
-    task = flows.open_task(registration=registration, step="verify")
+    task = open_task(record=registration, step="verify")
     assert task is not None
     client.force_login(world.verifier_bogor)
-    client.post(reverse("registration:verify:assign", args=[task.process_id, task.pk]))
+    args = [task.process_id, "verify", task.pk]
+    assert client.post(reverse("workflow:task_claim", args=args)).status_code == 302
     page = client.get(reverse("cases:case_detail", args=[registration.reference]))
     body = page.content.decode()
     assert "Tugas: Verifikasi pendaftaran" in body

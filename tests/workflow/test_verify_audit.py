@@ -3,17 +3,38 @@
 from __future__ import annotations
 
 from io import StringIO
+from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import connection
+from django.db import connection, transaction
+from django.db.models import Count
+from simple_history.models import HistoricalChanges
+from viewflow.workflow.models import Task
 
-from cases.models import Registration
+from cases.models import BoardMember, Registration
+from cases.services.portal import (
+    board_member_add,
+    board_member_remove,
+    board_member_update,
+    lks_profile_update,
+)
+from cases.services.registration import registration_sign
 from tests.conftest import World
-from workflow.audit import AuditImmutableError
-from workflow.services import transition_run
+from workflow import audit
+from workflow.audit import (
+    AuditImmutableError,
+    audited_history_models,
+    unaudited_history_models,
+)
+from workflow.models import Membership, Role
+from workflow.nodes import human_task_claim, human_task_release
+from workflow.registry import open_task, process_start
+from workflow.services import membership_deactivate, membership_grant, transition_run
 
 TABLE = Registration.history.model._meta.db_table
 
@@ -126,3 +147,200 @@ def test_the_app_cannot_change_or_delete_history(audited: Registration) -> None:
         entry.save()
     with pytest.raises(AuditImmutableError):
         entry.delete()
+
+
+# --- every history table ------------------------------------------------------
+#
+# The tables are found, not listed: a history table added later without data
+# below fails ``test_every_history_table_is_covered`` until this fixture
+# writes to it, and then every tampering test runs on it too.
+
+MIN_ROWS = 3  # a first, a middle and a newest row
+
+
+@pytest.fixture
+def every_history(
+    world: World, registration: Registration, settings: Any, tmp_path: Path
+) -> None:
+    """At least one record with three history rows in every history table."""
+    settings.MEDIA_ROOT = tmp_path
+    operator, verifier, kadis = (
+        world.operator_bogor,
+        world.verifier_bogor,
+        world.kadis_bogor,
+    )
+    lks = world.lks_bogor
+    # LKS profile and board, while the case is a draft
+    lks_profile_update(actor=operator, lks=lks, phone="0251-111111")
+    lks_profile_update(actor=operator, lks=lks, phone="0251-222222")
+    member = board_member_add(actor=operator, lks=lks, name="Budi", position="anggota")
+    member = board_member_update(
+        actor=operator, member=member, name="Budi Santoso", position="anggota"
+    )
+    board_member_remove(actor=operator, member=member)
+    # membership: granted (in world), ended, granted again
+    membership = Membership.objects.get(user=world.monev_bogor)
+    membership_deactivate(actor=world.root, membership=membership, reason="Mutasi")
+    membership_grant(
+        actor=world.root,
+        user=world.monev_bogor,
+        organisation=world.dinsos_bogor,
+        role=Role.MONEV_OFFICER,
+    )
+    # the case, its verification task (claimed, released) and its certificate
+    record = transition_run(actor=operator, record=registration, transition="submit")
+    process_start(record=record)
+    task = open_task(record=record, step="verify")
+    assert task is not None
+    human_task_claim(actor=verifier, task=task)
+    human_task_release(actor=verifier, task=Task.objects.get(pk=task.pk))
+    for actor, name, data in [
+        (verifier, "start_verification", {"receipt_number": "R-1"}),
+        (verifier, "verify", None),
+        (kadis, "approve", None),
+    ]:
+        record = transition_run(actor=actor, record=record, transition=name, data=data)
+    certificate = registration_sign(actor=kadis, registration=record)
+    certificate = transition_run(
+        actor=kadis, record=certificate, transition="suspend", reason="Temuan monev"
+    )
+    transition_run(
+        actor=kadis,
+        record=certificate,
+        transition="reinstate",
+        reason="Ditindaklanjuti",
+    )
+
+
+HISTORY_TABLES = [model._meta.label for model in audited_history_models()]
+
+
+def _history_model(label: str) -> type[Any]:
+    return apps.get_model(label)
+
+
+def _target(history_model: type[Any]) -> tuple[str, Any, list[int]]:
+    """The record to tamper with: a deleted one if the table has any (its head
+    must outlive it), else the one with the longest history."""
+    pk_name = history_model.instance_type._meta.pk.attname
+    rows = history_model._default_manager
+    deleted = rows.filter(history_type="-").values_list(pk_name, flat=True).first()
+    if deleted is None:
+        counted = rows.values(pk_name).annotate(n=Count("history_id")).order_by("-n")
+        deleted = counted.values_list(pk_name, flat=True).first()
+    ids = rows.filter(**{pk_name: deleted}).order_by("history_id")
+    return (
+        history_model.instance_type._meta.label,
+        deleted,
+        list(ids.values_list("history_id", flat=True)),
+    )
+
+
+def _tampered(statement: str, params: list[Any]) -> tuple[bool, str]:
+    """Run one statement behind the app's back, verify, then undo it."""
+    with transaction.atomic():
+        _sql(statement, params)
+        result = _verify()
+        transaction.set_rollback(True)
+    return result
+
+
+def _copy_row(history_model: type[Any], history_id: int) -> tuple[str, list[Any]]:
+    """An INSERT of a forged row: the given one with another reason, chained on."""
+    row = history_model._default_manager.filter(history_id=history_id).values().get()
+    forged = {**row, "history_change_reason": "sisipan", "prev_hash": row["entry_hash"]}
+    del forged["history_id"]
+    fields = {f.attname: f for f in history_model._meta.concrete_fields}
+    values = [
+        fields[name].get_db_prep_save(value, connection)
+        for name, value in forged.items()
+    ]
+    columns = ", ".join(fields[name].column for name in forged)
+    marks = ", ".join(["%s"] * len(forged))
+    table = history_model._meta.db_table
+    return f"INSERT INTO {table} ({columns}) VALUES ({marks})", values
+
+
+def test_every_history_table_is_chained_and_covered(every_history: None) -> None:
+    assert unaudited_history_models() == []
+    assert len(HISTORY_TABLES) >= 6
+    for label in HISTORY_TABLES:
+        history_model = _history_model(label)
+        _model, _record_id, history_ids = _target(history_model)
+        assert len(history_ids) >= MIN_ROWS, f"{label}: give one record {MIN_ROWS} rows"
+    deleted = BoardMember.history.filter(history_type="-")
+    assert deleted.count() == 1
+    assert not BoardMember.objects.filter(pk=deleted.get().id).exists()
+    ok, output = _verify()
+    assert ok, output
+
+
+@pytest.mark.parametrize("label", HISTORY_TABLES)
+def test_every_kind_of_tampering_is_caught_in_every_table(
+    every_history: None, label: str
+) -> None:
+    history_model = _history_model(label)
+    table = history_model._meta.db_table
+    model, record_id, history_ids = _target(history_model)
+    first, middle, newest = history_ids[0], history_ids[-2], history_ids[-1]
+    named = f"{model} #{record_id}"
+
+    ok, output = _tampered(
+        f"UPDATE {table} SET history_change_reason = %s WHERE history_id = %s",
+        ["diubah diam-diam", middle],
+    )
+    assert not ok and f"{named}: row altered (history row {middle})" in output
+
+    ok, output = _tampered(f"DELETE FROM {table} WHERE history_id = %s", [newest])
+    assert not ok and f"{named}: newest history row missing" in output
+
+    ok, output = _tampered(f"DELETE FROM {table} WHERE history_id = %s", [middle])
+    assert not ok and f"{named}: chain broken" in output
+
+    ok, output = _tampered(f"DELETE FROM {table} WHERE history_id = %s", [first])
+    assert not ok and f"{named}: chain broken" in output
+
+    ok, output = _tampered(*_copy_row(history_model, newest))
+    assert not ok and f"{named}: row altered" in output
+
+    pk_column = history_model._meta.get_field(
+        history_model.instance_type._meta.pk.attname
+    ).column
+    ok, output = _tampered(f"DELETE FROM {table} WHERE {pk_column} = %s", [record_id])
+    assert not ok and f"{named}: history missing" in output
+
+    ok, output = _verify()
+    assert ok, output  # every tampering above was undone
+
+
+def test_a_head_wound_back_to_an_earlier_row_is_caught(every_history: None) -> None:
+    # The head's seal is keyed: deleting the newest row and pointing the head
+    # at the row before it needs the key too.
+    history_model = BoardMember.history.model
+    model, record_id, history_ids = _target(history_model)
+    earlier = history_model._default_manager.get(history_id=history_ids[-2]).entry_hash
+    _sql(
+        f"DELETE FROM {history_model._meta.db_table} WHERE history_id = %s",
+        [history_ids[-1]],
+    )
+    _sql(
+        "UPDATE workflow_audithead SET head = %s WHERE history_model = %s AND record_id = %s",
+        [earlier, history_model._meta.label, str(record_id)],
+    )
+    ok, output = _verify()
+    assert not ok
+    assert f"{model} #{record_id}: audit head altered" in output
+
+
+def test_an_unchained_history_table_fails_verification_and_the_checks(
+    monkeypatch: pytest.MonkeyPatch, every_history: None
+) -> None:
+    class HistoricalScratch(HistoricalChanges):
+        _meta = SimpleNamespace(label="tests.HistoricalScratch")
+
+    real = audit.apps.get_models
+    monkeypatch.setattr(audit.apps, "get_models", lambda: [*real(), HistoricalScratch])
+    assert [e.id for e in audit.history_chained_check()] == ["workflow.E001"]
+    assert "tests.HistoricalScratch: history table is not chained" in map(
+        str, audit.verify_all()
+    )

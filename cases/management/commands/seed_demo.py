@@ -19,7 +19,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from cases import flows
+from workflow.registry import open_task
 from cases.checklist import required_document_types
 from cases.models import Lks, Registration
 from cases.services import registration as reg
@@ -32,7 +32,15 @@ from workflow.services import membership_grant
 
 DEMO_PASSWORD = "pilar-demo-2026"  # noqa: S105  (printed for the demo on purpose)
 Kind = Organisation.Kind
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+# A real one-page PDF (with its cross-reference table): uploads are parsed.
+PDF = (
+    b"%PDF-1.4\n1 0 obj\n<</Type/Catalog/Pages 2 0 R>>\nendobj\n"
+    b"2 0 obj\n<</Type/Pages/Kids[3 0 R]/Count 1>>\nendobj\n"
+    b"3 0 obj\n<</Type/Page/Parent 2 0 R/MediaBox[0 0 200 200]>>\nendobj\n"
+    b"xref\n0 4\n0000000000 65535 f \n0000000009 00000 n \n"
+    b"0000000054 00000 n \n0000000105 00000 n \n"
+    b"trailer\n<</Size 4/Root 1 0 R>>\nstartxref\n170\n%%EOF\n"
+)
 
 # (name, kind, region code, OPD agency)
 OFFICES = [
@@ -362,7 +370,7 @@ class Journey:
         reg.registration_submit(actor=self.operator, registration=self.case)
 
     def _receive(self) -> None:
-        task = flows.open_task(registration=self.case, step="verify")
+        task = open_task(record=self.case, step="verify")
         human_task_claim(actor=self.verifier, task=task)
         reg.registration_receive(actor=self.verifier, registration=self.case)
 
@@ -398,7 +406,7 @@ class Journey:
         )
 
     def _decide(self, decision: str, reason: str, ground: str = "") -> None:
-        task = flows.open_task(registration=self.case, step="verify")
+        task = open_task(record=self.case, step="verify")
         human_task_complete(
             actor=self.verifier,
             task=task,
@@ -412,12 +420,12 @@ class Journey:
         )
 
     def _approve(self) -> None:
-        task = flows.open_task(registration=self.case, step="sign")
+        task = open_task(record=self.case, step="sign")
         human_task_claim(actor=self.kadis, task=task)  # type: ignore[arg-type]
         reg.registration_approve(actor=self.kadis, registration=self.case)  # type: ignore[arg-type]
 
     def _sign(self) -> None:
-        task = flows.open_task(registration=self.case, step="sign")
+        task = open_task(record=self.case, step="sign")
         human_task_complete(
             actor=self.kadis,  # type: ignore[arg-type]
             task=task,
