@@ -44,8 +44,8 @@ trap cleanup EXIT
 redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no \
   --daemonize yes --pidfile "$WORK/redis.pid" --dir "$WORK" --logfile "$WORK/redis.log" || exit 1
 
-echo "=== Test suite on SQLite ==="
-env -u DATABASE_URL -u REDIS_URL "$PY" -m pytest "$@"
+echo "=== Test suite on SQLite (the browser journey runs once, on PostgreSQL) ==="
+env -u DATABASE_URL -u REDIS_URL "$PY" -m pytest --ignore=tests/browser "$@"
 sqlite_status=$?
 
 echo "=== Test suite on PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') (port $PG_PORT) with Redis (port $REDIS_PORT) ==="

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,6 +14,7 @@ from cases.models import Lks, Registration
 from cases.services.portal import lks_access_grant
 from cases.services.registration import registration_create
 from tests.factories import LksFactory, OrganisationFactory, UserFactory, region
+from tests.scenes import Scene, scene
 from workflow.models import Organisation, Role, User
 from workflow.services import membership_grant
 
@@ -115,4 +117,19 @@ def world(db: None) -> World:
 def registration(world: World) -> Registration:
     return registration_create(
         actor=world.operator_bogor, lks=world.lks_bogor, kind=Registration.Kind.FIRST
+    )
+
+
+@pytest.fixture
+def bogor(world: World, settings: Any, tmp_path: Path) -> Scene:
+    """Kab. Bogor with an issued case and a claimed case in verification,
+    walked through the flow by the world's Bogor staff."""
+    settings.MEDIA_ROOT = tmp_path
+    return scene(
+        world.root,
+        world.dinsos_bogor,
+        "32.01",
+        operator=world.operator_bogor,
+        verifier=world.verifier_bogor,
+        kadis=world.kadis_bogor,
     )

@@ -10,10 +10,12 @@ app_name = "workflow"
 
 TASK = "staf/tugas/<int:process_pk>/<slug:step>/<int:task_pk>/"
 staff_urlpatterns = [
-    path("staf/", inbox.inbox, name="inbox"),
-    path("staf/antrean/", inbox.queue, name="queue"),
-    path("staf/arsip/", inbox.archive, name="archive"),
-    path("staf/kantor/", inbox.supervised, name="supervised"),
+    path("staf/", inbox.task_list_page, {"which": "inbox"}, name="inbox"),
+    path("staf/antrean/", inbox.task_list_page, {"which": "queue"}, name="queue"),
+    path("staf/arsip/", inbox.task_list_page, {"which": "archive"}, name="archive"),
+    path(
+        "staf/kantor/", inbox.task_list_page, {"which": "supervised"}, name="supervised"
+    ),
     path(TASK, tasks.task_page, name="task"),
     path(f"{TASK}klaim/", tasks.task_claim, name="task_claim"),
     path(f"{TASK}lepas/", tasks.task_release, name="task_release"),

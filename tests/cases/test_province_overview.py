@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,23 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.conftest import World
-from tests.scenes import Scene, scene
+from tests.scenes import Scene
 from workflow.models import TaskDeadline
 
 PROVINCE = "cases:province"
-
-
-@pytest.fixture
-def bogor(world: World, settings: Any, tmp_path: Path) -> Scene:
-    settings.MEDIA_ROOT = tmp_path
-    return scene(
-        world.root,
-        world.dinsos_bogor,
-        "32.01",
-        operator=world.operator_bogor,
-        verifier=world.verifier_bogor,
-        kadis=world.kadis_bogor,
-    )
 
 
 def _row(response: Any, office_pk: int) -> Any:

@@ -139,15 +139,9 @@ def _row_counts() -> dict[str, int]:
     return {m._meta.db_table: m._default_manager.count() for m in models}
 
 
-def test_no_get_of_any_page_changes_any_row(world: World, bantul: Scene) -> None:
-    bogor = scene(
-        world.root,
-        world.dinsos_bogor,
-        "32.01",
-        operator=world.operator_bogor,
-        verifier=world.verifier_bogor,
-        kadis=world.kadis_bogor,
-    )
+def test_no_get_of_any_page_changes_any_row(
+    world: World, bantul: Scene, bogor: Scene
+) -> None:
     office_supervisor = UserFactory.create()
     membership_grant(
         actor=world.root,

@@ -9,16 +9,14 @@ from __future__ import annotations
 import gzip
 import re
 from pathlib import Path
-from typing import Any
 
-import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.test import Client
 from django.urls import reverse
 
 from tests.conftest import World
-from tests.scenes import Scene, scene
+from tests.scenes import Scene
 from workflow.views.tasks import task_url
 
 KB = 1024
@@ -51,19 +49,6 @@ def first_load(client: Client, url: str) -> dict[str, int]:
                 assert inner["url"].startswith("data:"), f"{asset} loads {inner}"
     assert not any("viewflow" in name for name in sizes), sizes
     return sizes
-
-
-@pytest.fixture
-def bogor(world: World, settings: Any, tmp_path: Path) -> Scene:
-    settings.MEDIA_ROOT = tmp_path
-    return scene(
-        world.root,
-        world.dinsos_bogor,
-        "32.01",
-        operator=world.operator_bogor,
-        verifier=world.verifier_bogor,
-        kadis=world.kadis_bogor,
-    )
 
 
 def _report(name: str, sizes: dict[str, int]) -> int:

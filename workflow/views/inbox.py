@@ -23,8 +23,11 @@ TITLES = {
 }
 
 
-def _list_page(request: HttpRequest, which: str) -> HttpResponse:
-    if not is_office_staff(request.user):
+@login_required
+@require_safe
+def task_list_page(request: HttpRequest, which: str) -> HttpResponse:
+    """My tasks, Queue, Archive or Office: the URL names which."""
+    if which not in TITLES or not is_office_staff(request.user):
         raise PermissionDenied
     today = timezone.localdate()
     tasks = task_list(user=request.user, which=which)
@@ -40,27 +43,3 @@ def _list_page(request: HttpRequest, which: str) -> HttpResponse:
         "today": today,
     }
     return render(request, "workflow/inbox.html", context)
-
-
-@login_required
-@require_safe
-def inbox(request: HttpRequest) -> HttpResponse:
-    return _list_page(request, "inbox")
-
-
-@login_required
-@require_safe
-def queue(request: HttpRequest) -> HttpResponse:
-    return _list_page(request, "queue")
-
-
-@login_required
-@require_safe
-def archive(request: HttpRequest) -> HttpResponse:
-    return _list_page(request, "archive")
-
-
-@login_required
-@require_safe
-def supervised(request: HttpRequest) -> HttpResponse:
-    return _list_page(request, "supervised")
