@@ -268,7 +268,7 @@ LOGGING = {
 AUDIT_HASH_KEY = env_str("PILAR_AUDIT_KEY", "")
 
 # Passphrase that encrypts each office's signing key at rest. Empty: derived
-# from SECRET_KEY (HKDF-SHA256, see cases.services.certificates), so rotating
+# from SECRET_KEY (HKDF-SHA256, see workflow.issuance.signers), so rotating
 # SECRET_KEY then needs the keys re-encrypted; production should set it.
 PILAR_SIGNING_KEY_PASSPHRASE = env_str("PILAR_SIGNING_KEY_PASSPHRASE", "")
 # Absolute address of this site, printed in the certificate's QR code.

@@ -19,7 +19,7 @@ import secrets
 import uuid
 
 from django.core.files.base import ContentFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -30,7 +30,7 @@ from cases.policy import office_policy
 from cases.selectors import province_office
 from cases.selectors_certificates import certificate_current, renewal_opens_on
 from cases.services.registration import registration_create
-from workflow.audit import TransitionRecord
+from workflow.audit import audited_save
 from workflow.exceptions import (
     InvalidInput,
     NotPermitted,
@@ -126,12 +126,13 @@ def certificate_issue(
     # Stored last, so that a refusal above leaves no orphan file behind. The
     # random name reveals nothing and is never reused.
     certificate.pdf.save(f"{uuid.uuid4().hex}.pdf", ContentFile(pdf), save=False)
-    certificate._history_user = actor  # type: ignore[attr-defined]
-    certificate._change_reason = reason.strip() or "certificate_issue"  # type: ignore[attr-defined]
-    certificate._audit_transition = TransitionRecord(  # type: ignore[attr-defined]
-        name="issue", source="", target=State.ACTIVE
+    audited_save(
+        record=certificate,
+        actor=actor,
+        action="issue",
+        reason=reason,
+        target_state=State.ACTIVE,
     )
-    certificate.save()
     _grant(certificate)
     return certificate
 
@@ -144,9 +145,7 @@ def _supersede_previous(
     if registration.previous_certificate_id is None:
         return None
     old = RegistrationCertificate.objects.get(pk=registration.previous_certificate_id)
-    return transition_run(
-        actor=actor, record=old, transition="supersede", reason="certificate_renewed"
-    )
+    return transition_run(actor=actor, record=old, transition="supersede")
 
 
 def _new_certificate(
@@ -262,12 +261,15 @@ def system_actor() -> User:
 def _system_membership(*, office: Organisation) -> None:
     role = organisation_role_get_or_create(organisation=office, role=Role.ADMINISTRATOR)
     user = system_actor()
-    membership, _created = Membership.objects.get_or_create(
-        user=user, organisation_role=role
-    )
-    if not membership.is_active:
+    found = Membership.objects.filter(user=user, organisation_role=role).first()
+    membership = found or Membership(user=user, organisation_role=role)
+    if found is None or not found.is_active:
         membership.is_active = True
-        membership.save(update_fields=["is_active"])
+        try:
+            with transaction.atomic():  # a savepoint: the loser of a race moves on
+                audited_save(record=membership, actor=user, action="membership_grant")
+        except IntegrityError:
+            pass  # another certificate of this office enrolled the system first
     user.groups.add(role.group)
 
 
@@ -294,7 +296,6 @@ def _expire_one(*, actor: User, pk: int) -> int:
             actor=actor,
             record=certificate,
             transition="expire",
-            reason="certificate_expire_due",
         )
     except (NotPermitted, StaleRecord, TransitionNotAllowed) as exc:
         logger.warning("Certificate %s not expired: %r", certificate.number, exc)

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.decorators import ratelimit
 
@@ -28,7 +29,10 @@ SAFE = ["GET", "HEAD"]
 
 
 def _too_many(request: HttpRequest) -> HttpResponse:
-    return render(request, "workflow/public/rate_limited.html", status=429)
+    message = _(
+        "You have made too many checks in a short time. Please wait a minute and try again."
+    )
+    return render(request, "429.html", {"message": message}, status=429)
 
 
 @require_safe

@@ -19,7 +19,6 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from workflow.registry import open_task
 from cases.checklist import required_document_types
 from cases.models import Lks, Registration
 from cases.services import registration as reg
@@ -28,6 +27,7 @@ from cases.services.portal import board_member_add, lks_register
 from cases.services.verification import document_review, field_visit_record
 from workflow.models import Organisation, Region, Role, User
 from workflow.nodes import human_task_claim, human_task_complete
+from workflow.registry import open_task
 from workflow.services import membership_grant
 
 DEMO_PASSWORD = "pilar-demo-2026"  # noqa: S105  (printed for the demo on purpose)
