@@ -148,6 +148,18 @@ class _CasePage(TaskPage):
     def extra_context(self) -> dict[str, Any]:
         return {"case": self.case, "registration": self.registration}
 
+    def _decide(self, data: dict[str, Any]) -> bool:
+        """Verified, returned or rejected: the case leaves this step."""
+        services.registration_decide(
+            actor=self.user,
+            registration=self.registration,
+            decision=data["decision"],
+            reason=data["reason"],
+            ground=data["ground"],
+            expected_version=data["version"],
+        )
+        return True
+
     def succeeded(self, done: bool) -> Any:
         response = super().succeeded(done)
         anchor = self.anchors.get(self.request.POST.get("action", ""))
@@ -197,15 +209,7 @@ class VerifyTaskPage(_CasePage):
         if action == "visit":
             field_visit_record(actor=self.user, registration=self.registration, **data)
             return False
-        services.registration_decide(
-            actor=self.user,
-            registration=self.registration,
-            decision=data["decision"],
-            reason=data["reason"],
-            ground=data["ground"],
-            expected_version=data["version"],
-        )
-        return True
+        return self._decide(data)
 
 
 class SignTaskPage(_CasePage):
@@ -242,12 +246,4 @@ class SignTaskPage(_CasePage):
             )
             # The task stays open: the signature is the next, separate act.
             return False
-        services.registration_decide(
-            actor=self.user,
-            registration=self.registration,
-            decision="reject",
-            reason=data["reason"],
-            ground=data["ground"],
-            expected_version=data["version"],
-        )
-        return True
+        return self._decide(data)
