@@ -85,7 +85,6 @@ class CaseFile:
     registration: Registration
     checklist: list[ChecklistRow]
     field_visits: list[FieldVisit]
-    timeline: list[TimelineEntry]
 
 
 def registration_case_file(*, registration_pk: int) -> CaseFile:
@@ -95,12 +94,13 @@ def registration_case_file(*, registration_pk: int) -> CaseFile:
     ).get(pk=registration_pk)
     documents = (
         Document.objects.filter(registration=registration)
-        .select_related("uploaded_by")
+        .select_related("uploaded_by", "document_type")
         .prefetch_related("reviews__reviewer")
         .order_by("document_type_id", "-version")
     )
     by_type: dict[int, list[Document]] = {}
     for document in documents:
+        document.registration = registration  # links name the case: no query each
         by_type.setdefault(document.document_type_id, []).append(document)
     checklist = [
         ChecklistRow(document_type=t, versions=by_type.get(t.pk, []))
@@ -111,7 +111,6 @@ def registration_case_file(*, registration_pk: int) -> CaseFile:
         registration=registration,
         checklist=checklist,
         field_visits=visits,
-        timeline=registration_timeline(registrations=[registration]),
     )
 
 
