@@ -37,6 +37,7 @@ def register() -> None:
             record_model=Registration,
             process_field="registration",
             label=_("LKS registration"),
+            roles=(Role.VERIFIER, Role.SIGNER),
             title_lookup="lks__name",
             state_lookup="state",
             state_choices=list(Registration.State.choices),

@@ -16,11 +16,9 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from workflow.inbox import task_counts
-from workflow.models import Role
+from workflow.nodes import staff_roles
 from workflow.permissions import is_acting_user
 from workflow.selectors import active_memberships
-
-STAFF_ROLES = {Role.VERIFIER, Role.SIGNER, Role.SUPERVISOR}
 
 
 @dataclass(frozen=True)
@@ -51,7 +49,7 @@ def _menu(request: HttpRequest) -> list[MenuItem]:
     )
     roles = {role for role, _kind in held}
     items: list[MenuItem] = []
-    if roles & STAFF_ROLES:
+    if roles & staff_roles():
         counts = task_counts(user=user)
         items += [
             MenuItem(_("My tasks"), reverse("workflow:inbox"), counts["inbox"]),

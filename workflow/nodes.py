@@ -147,13 +147,16 @@ class StaffTask(flow.View):
         return is_office_supervisor(user, task_office_id(task))
 
 
-STAFF_ROLES = (Role.VERIFIER, Role.SIGNER, Role.SUPERVISOR)
+def staff_roles() -> set[str]:
+    """Who works a task inbox: the roles the registered flows name, and the
+    supervisors who oversee them."""
+    return {*processes.acting_roles(), Role.SUPERVISOR}
 
 
 def is_office_staff(user: Any) -> bool:
-    """True when ``user`` works a task inbox: an active verifier, signer or
-    supervisor of an active office."""
-    return holds_role(user, roles=STAFF_ROLES)
+    """True when ``user`` holds, through a membership that counts, a role that
+    works a task inbox."""
+    return holds_role(user, roles=staff_roles())
 
 
 class StaffFlowMixin:

@@ -31,6 +31,8 @@ class ProcessSpec:
     # The foreign key on the flow's Process subclass that names the record.
     process_field: str
     label: str | Promise
+    # The roles that work this flow's tasks (whose holders get a task inbox).
+    roles: tuple[str, ...] = ()
     # Columns of an inbox row, as lookups from the record (one SQL join each).
     title_lookup: str
     state_lookup: str = "state"
@@ -86,6 +88,10 @@ class ProcessRegistry:
 
     def flow_classes(self) -> list[Any]:
         return list(self._by_flow)
+
+    def acting_roles(self) -> set[str]:
+        """Every role that works a task of some registered flow."""
+        return {role for spec in self._by_flow.values() for role in spec.roles}
 
 
 processes = ProcessRegistry()

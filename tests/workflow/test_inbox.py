@@ -28,9 +28,10 @@ from tests.factories import (
 )
 from workflow.inbox import task_list
 from workflow.models import Membership, Role, TaskDeadline, User
+from workflow.nodes import is_office_staff, staff_roles
+from workflow.registry import processes
 from workflow.services import membership_deactivate, membership_grant
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 QUEUE = "workflow:queue"
 INBOX = "workflow:inbox"
 ACTIONS = {
@@ -373,3 +374,29 @@ def test_anonymous_visitors_of_the_staff_pages_are_sent_to_sign_in(
     response = client.get(reverse(QUEUE))
     assert response.status_code == 302
     assert response["Location"] == "/masuk/?next=" + reverse(QUEUE)
+
+
+def test_a_task_url_that_does_not_match_its_task_is_404(
+    world: World, task: Task, client: Client
+) -> None:
+    client.force_login(world.verifier_bogor)
+    assert client.get(_url(task, "index")).status_code == 200
+    wrong = [
+        [task.process_id + 1000, task.flow_task.name, task.pk],  # another process
+        [task.process_id, "sign", task.pk],  # another step
+        [task.process_id, "nonsense", task.pk],
+        [task.process_id, task.flow_task.name, task.pk + 1000],  # no such task
+    ]
+    for args in wrong:
+        assert client.get(reverse("workflow:task", args=args)).status_code == 404
+        assert client.post(reverse("workflow:task_claim", args=args)).status_code == 404
+    task.refresh_from_db()
+    assert task.owner_id is None
+
+
+def test_the_inbox_is_for_the_roles_the_flows_name(world: World) -> None:
+    assert processes.acting_roles() == {Role.VERIFIER, Role.SIGNER}
+    assert staff_roles() == {Role.VERIFIER, Role.SIGNER, Role.SUPERVISOR}
+    assert is_office_staff(world.kadis_bogor)
+    assert not is_office_staff(world.monev_bogor)
+    assert not is_office_staff(world.operator_bogor)
