@@ -11,11 +11,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export DJANGO_SETTINGS_MODULE := config.settings
 
-.PHONY: help install demo test lint messages
+.PHONY: help install demo test lint messages bench
 help:
 	@echo "make demo   install, migrate SQLite, load demo data, serve http://127.0.0.1:8000"
 	@echo "make test   install, lint, run the suite on SQLite and on a throw-away PostgreSQL"
 	@echo "make lint   ruff, mypy, makemigrations --check"
+	@echo "make bench  install, generate a synthetic nation in a throw-away PostgreSQL (SMALL=1: a hundredth)"
 
 $(TOOLS)/bin/uv:
 	@test -n "$(PYTHON)" || { echo "Python >= 3.12 not found (set PYTHON=/path/to/python3.12)"; exit 1; }
@@ -41,6 +42,9 @@ lint: install
 
 test: lint
 	bash scripts/test.sh
+
+bench: install
+	bash scripts/bench.sh $(if $(SMALL),--small)
 
 demo: install
 	DJANGO_DEBUG=1 $(PY) manage.py migrate -v0
