@@ -31,6 +31,7 @@ from workflow.audit import (
     audited_history_models,
     unaudited_history_models,
 )
+from workflow.management.commands import verify_audit
 from workflow.models import Membership, Role
 from workflow.nodes import human_task_claim, human_task_release
 from workflow.registry import open_task, process_start
@@ -78,6 +79,20 @@ def test_it_passes_on_an_untouched_database(audited: Registration) -> None:
     ok, output = _verify()
     assert ok, output
     assert "4 history rows checked" in output
+
+
+def test_it_shows_its_progress_table_by_table(
+    audited: Registration, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(verify_audit, "PROGRESS_EVERY", 0.0)  # after every batch
+    ok, output = _verify()
+    assert ok, output
+    label = Registration.history.model._meta.label
+    lines = [line for line in output.splitlines() if line.startswith(f"{label}: ")]
+    assert lines[0].startswith(f"{label}: 4 history rows checked so far in ")
+    assert lines[-1].startswith(f"{label}: 4 history rows checked in ")
+    assert all(line.endswith(" rows/s)") for line in lines)
+    assert output.splitlines()[-1] == "Audit trail intact."
 
 
 def test_it_catches_an_edited_row(audited: Registration) -> None:
@@ -338,8 +353,8 @@ def test_an_unchained_history_table_fails_verification_and_the_checks(
     class HistoricalScratch(HistoricalChanges):
         _meta = SimpleNamespace(label="tests.HistoricalScratch")
 
-    real = audit.apps.get_models
-    monkeypatch.setattr(audit.apps, "get_models", lambda: [*real(), HistoricalScratch])
+    real = apps.get_models
+    monkeypatch.setattr(apps, "get_models", lambda: [*real(), HistoricalScratch])
     assert [e.id for e in audit.history_chained_check()] == ["workflow.E001"]
     assert "tests.HistoricalScratch: history table is not chained" in map(
         str, audit.verify_all()
