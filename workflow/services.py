@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import Group
@@ -173,7 +174,7 @@ def transition_run[R: AuditedModel](
         raise TransitionNotAllowed()
     if found.custom.get("reason_required") and not reason.strip():
         raise InvalidInput(_("A reason is required for this action."))
-    _apply(locked, transition, data or {})
+    changed = _apply(locked, transition, data or {}, state=state_field.name)
     locked.version += 1
     locked._history_user = actor  # type: ignore[attr-defined]
     locked._change_reason = reason.strip()  # type: ignore[attr-defined]
@@ -181,7 +182,8 @@ def transition_run[R: AuditedModel](
     locked._audit_transition = TransitionRecord(  # type: ignore[attr-defined]
         name=transition, source=str(source), target=str(target)
     )
-    locked.save()
+    # The row is locked and was read whole: only what changed needs writing.
+    locked.save(update_fields=[*changed, *_always_written(type(locked))])
     return locked
 
 
@@ -206,15 +208,58 @@ def _authorise(actor: User, record: models.Model, meta: FSMMeta) -> None:
         raise NotPermitted()
 
 
-def _apply(record: models.Model, transition: str, data: Mapping[str, Any]) -> None:
-    method = getattr(record, transition)
+@functools.cache
+def _fields(model: type[models.Model]) -> tuple[tuple[str, str], ...]:
+    """(name, attname) of every column a transition may change."""
+    return tuple(
+        (f.name, f.attname) for f in model._meta.concrete_fields if not f.primary_key
+    )
+
+
+@functools.cache
+def _always_written(model: type[models.Model]) -> tuple[str, ...]:
+    """Written by every transition: the version and the auto_now stamps."""
+    stamps = [
+        f.name for f in model._meta.concrete_fields if getattr(f, "auto_now", False)
+    ]
+    return ("version", *stamps)
+
+
+@functools.cache
+def _signature(method: Callable[..., Any]) -> inspect.Signature:
+    return inspect.signature(method)
+
+
+def _changed(old: Any, new: Any) -> bool:
+    # A dict or list may have been changed in place, unseen by a comparison.
+    return bool(new != old) or isinstance(new, dict | list)
+
+
+def _apply(
+    record: models.Model, transition: str, data: Mapping[str, Any], *, state: str
+) -> list[str]:
+    """Run the transition method on ``record``; the names of the fields it
+    changed (the ``state`` field included), each of them validated."""
+    method = getattr(type(record), transition)
     try:
-        inspect.signature(method).bind(**data)
+        _signature(method).bind(record, **data)
     except TypeError as exc:
         raise InvalidInput() from exc
-    method(**data)
+    fields = _fields(type(record))
+    before = [getattr(record, attname) for _, attname in fields]
+    getattr(record, transition)(**data)
+    changed = [
+        name
+        for (name, attname), old in zip(fields, before, strict=True)
+        if _changed(old, getattr(record, attname))
+    ]
+    # Unchanged fields were valid when written and the row is locked: checking
+    # them again would only repeat their lookups (foreign keys, uniqueness).
+    # full_clean() re-assigns every field it checks; a protected fsm field
+    # refuses that, and only the transition itself may change it anyway.
+    skipped = [name for name, _ in fields if name not in changed or name == state]
     try:
-        # full_clean() re-assigns every field; a protected fsm field refuses that.
-        record.full_clean(exclude=[_state_field(method._django_fsm).name])
+        record.full_clean(exclude=skipped)
     except ValidationError as exc:
         raise InvalidInput("; ".join(exc.messages)) from exc
+    return changed

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from cases.models import Registration
 from tests.conftest import World
@@ -14,6 +16,7 @@ from workflow.exceptions import (
     StaleRecord,
     TransitionNotAllowed,
 )
+from workflow.models import Organisation
 from workflow.services import membership_deactivate, transition_run
 
 State = Registration.State
@@ -44,6 +47,9 @@ def test_it_runs_a_permitted_transition_and_records_one_audit_entry(
     fresh = Registration.objects.get(pk=registration.pk)
     assert fresh.state == State.SUBMITTED
     assert fresh.version == registration.version + 1 == result.version
+    # What the transition method set, and the auto_now stamp, are saved too.
+    assert fresh.submitted_at == result.submitted_at is not None
+    assert fresh.updated_at == result.updated_at > registration.updated_at
     assert _history_count(registration) == before + 1
     entry = registration.history.order_by("-history_id").first()
     assert entry is not None
@@ -134,6 +140,24 @@ def test_it_refuses_after_the_membership_is_deactivated(
     assert not world.verifier_bogor.has_perm("cases.verify_registration", submitted)
 
 
+def test_it_refuses_once_the_office_is_deactivated(
+    world: World, registration: Registration
+) -> None:
+    from cases.selectors import registration_list_for_user
+
+    submitted = _submit(world, registration)
+    # As the admin's change form saves it.
+    Organisation.objects.filter(pk=world.dinsos_bogor.pk).update(is_active=False)
+    with pytest.raises(NotPermitted):
+        transition_run(
+            actor=world.verifier_bogor,
+            record=submitted,
+            transition="start_verification",
+        )
+    assert not registration_list_for_user(user=world.verifier_bogor).exists()
+    assert list(registration_list_for_user(user=world.operator_bogor)) == [submitted]
+
+
 def test_it_refuses_a_transition_from_the_wrong_state(
     world: World, registration: Registration
 ) -> None:
@@ -218,3 +242,28 @@ def test_the_whole_happy_path_leaves_one_entry_per_transition(
     assert [(h.transition, h.history_user.username) for h in transitions] == [
         (name, persona) for persona, name in steps
     ]
+
+
+def test_one_transition_costs_nine_statements(
+    world: World, registration: Registration
+) -> None:
+    submitted = _submit(world, registration)
+    # The first check of a permission reads its id once for the process.
+    received = transition_run(
+        actor=world.verifier_bogor, record=submitted, transition="start_verification"
+    )
+
+    with CaptureQueriesContext(connection) as queries:
+        transition_run(
+            actor=world.verifier_bogor,
+            record=received,
+            transition="request_revision",
+            reason="Lampiran kurang",
+        )
+
+    # Its savepoint and release (here inside the test's transaction), the row
+    # lock, the grant check, the record's UPDATE; then the audit (counted as
+    # workflow.audit writes it): the head read, the history INSERT carrying
+    # its hash, the head upsert and the record's audit_head.
+    statements = [str(q["sql"]) for q in queries.captured_queries]
+    assert len(statements) == 9, "\n".join(statements)
