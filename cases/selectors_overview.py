@@ -10,13 +10,13 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from viewflow.workflow.models import Task
+from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Value
+from django.utils import timezone
 
 from cases.models import Registration
 from cases.selectors import registration_list_for_user
-from workflow.models import Organisation, Role, User
-from workflow.registry import OPEN_STATUSES
+from workflow.models import OPEN_STATUSES, Organisation, Role, TaskDeadline, User
+from workflow.pagination import in_order
 from workflow.selectors import active_memberships
 
 State = Registration.State
@@ -30,24 +30,32 @@ OPEN_STATES = (
 DECIDED_STATES = (State.CERTIFICATE_ISSUED, State.REJECTED)
 
 
+def late_deadlines(*, today: dt.date) -> QuerySet[TaskDeadline]:
+    """Open office tasks past their due date (the partial index of open ones)."""
+    return TaskDeadline.objects.filter(status__in=OPEN_STATUSES, due_date__lt=today)
+
+
+def decided_rows(*, since: dt.date) -> QuerySet[Any]:
+    """History rows of decisions (issued or rejected) on or after ``since``."""
+    start = dt.datetime.combine(
+        since, dt.time.min, tzinfo=timezone.get_current_timezone()
+    )
+    return Registration.history.filter(
+        target_state__in=DECIDED_STATES, history_date__gte=start
+    )
+
+
 def overdue_q(*, today: dt.date) -> Q:
     """Cases with an open office task past its due date."""
-    late = Task.objects.filter(
-        process__registrationprocess__registration=OuterRef("pk"),
-        status__in=OPEN_STATUSES,
-        deadline__due_date__lt=today,
+    late = late_deadlines(today=today).filter(
+        task__process__registrationprocess__registration=OuterRef("pk")
     )
     return Q(Exists(late))
 
 
 def decided_since_q(*, since: dt.date) -> Q:
     """Cases decided (issued or rejected) on or after ``since``."""
-    decided = Registration.history.filter(
-        id=OuterRef("pk"),
-        target_state__in=DECIDED_STATES,
-        history_date__date__gte=since,
-    )
-    return Q(Exists(decided))
+    return Q(Exists(decided_rows(since=since).filter(id=OuterRef("pk"))))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -76,6 +84,12 @@ def case_list(
     return cases
 
 
+def registration_rows(pks: list[int]) -> list[Registration]:
+    """One page of the case list (case ids, in list order), ready to show."""
+    cases = Registration.objects.select_related("lks__region", "office")
+    return in_order(cases, pks)
+
+
 @dataclass(frozen=True, kw_only=True)
 class OfficeFigures:
     office: Organisation
@@ -100,38 +114,65 @@ def province_overview(
 ) -> list[OfficeFigures]:
     """Per office of the supervised provinces: open, overdue, decided since."""
     provinces = supervised_provinces(user=user)
-    offices = Organisation.objects.filter(
-        Q(pk__in=provinces.values("pk"))
-        | Q(
-            kind=Organisation.Kind.DINSOS_REGENCY,
-            region__parent__in=provinces.values("region"),
-        ),
-        is_active=True,
-    ).order_by("region__code")
-    counts = _office_counts(user=user, today=today, since=since)
+    offices = list(
+        Organisation.objects.filter(
+            Q(pk__in=provinces.values("pk"))
+            | Q(
+                kind=Organisation.Kind.DINSOS_REGENCY,
+                region__parent__in=provinces.values("region"),
+            ),
+            is_active=True,
+        ).order_by("region__code")
+    )
+    counts = _office_counts(
+        user=user, offices=[o.pk for o in offices], today=today, since=since
+    )
     return [
-        OfficeFigures(office=office, **counts.get(office.pk, _ZERO))
+        OfficeFigures(
+            office=office,
+            **{figure: counts.get((office.pk, figure), 0) for figure in FIGURES},
+        )
         for office in offices
     ]
 
 
-_ZERO = {"open": 0, "overdue": 0, "decided": 0}
+FIGURES = ("open", "overdue", "decided")
 
 
 def _office_counts(
-    *, user: User, today: dt.date, since: dt.date
-) -> dict[int, dict[str, Any]]:
-    rows = (
-        registration_list_for_user(user=user)
-        .order_by()
-        .values("office_id")
-        .annotate(
-            open=Count("pk", filter=Q(state__in=OPEN_STATES)),
-            overdue=Count("pk", filter=overdue_q(today=today)),
-            decided=Count("pk", filter=decided_since_q(since=since)),
-        )
+    *, user: User, offices: list[int], today: dt.date, since: dt.date
+) -> dict[tuple[int, str], int]:
+    """The three figures per office, in two queries.
+
+    The same cases as the list's filters (``overdue_q``, ``decided_since_q``),
+    but each figure starts from its own small set: the ids of the offices'
+    cases with a late task or a decision since (one query, on the partial
+    indexes of open deadlines and of decisions), then the visible cases among
+    those and among the open ones, counted by office. Testing every case of a
+    province against its tasks and history, one by one, took most of a second.
+    """
+    late = late_deadlines(today=today).filter(office_id__in=offices).order_by()
+    decided = decided_rows(since=since).filter(office_id__in=offices).order_by()
+    marked = late.values_list(
+        Value("overdue", output_field=CharField()),
+        "task__process__registrationprocess__registration",
+    ).union(
+        decided.values_list(Value("decided", output_field=CharField()), "id"),
+        all=True,
     )
-    return {
-        row["office_id"]: {k: row[k] for k in ("open", "overdue", "decided")}
-        for row in rows
-    }
+    candidates: dict[str, set[int]] = {"overdue": set(), "decided": set()}
+    for figure, registration_id in marked:
+        candidates[figure].add(registration_id)
+    visible = registration_list_for_user(user=user).order_by()
+    parts = [("open", visible.filter(state__in=OPEN_STATES))]
+    parts += [
+        (figure, visible.filter(pk__in=ids))
+        for figure, ids in candidates.items()
+        if ids
+    ]
+    grouped = [
+        cases.values("office_id").annotate(n=Count("pk"), figure=Value(figure))
+        for figure, cases in parts
+    ]
+    rows = grouped[0].union(*grouped[1:], all=True)
+    return {(row["office_id"], row["figure"]): row["n"] for row in rows}

@@ -7,6 +7,7 @@ class WorkflowConfig(AppConfig):
     verbose_name = _("Workflow engine")
 
     def ready(self) -> None:
-        from workflow import audit
+        from workflow import audit, deadlines
 
         audit.connect_signals()
+        deadlines.connect_signals()

@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models.signals import post_save
 from django.utils import timezone
+from viewflow.workflow.models import Task
 
 from workflow.calendar import add_working_days, count_working_days
 from workflow.models import Organisation, Region, TaskDeadline
@@ -47,4 +49,27 @@ def deadline_create(
         budget_days=budget_days,
         started_on=start,
         due_date=add_working_days(start, budget_days),
+        status=task.status,
+        owner_id=task.owner_id,
     )
+
+
+def deadline_follow_task(
+    sender: type[Task], instance: Task, raw: bool = False, **_: Any
+) -> None:
+    """Keep the deadline's copy of its task's status and owner (post_save).
+
+    Every change of a task goes through ``Task.save()`` (viewflow's
+    activations, our claim, release and reassign), so this one receiver keeps
+    the copy true; the lists and menu counts read only the copy. One UPDATE,
+    and only when something the lists read changed.
+    """
+    if raw or instance.flow_task_type != "HUMAN":
+        return
+    TaskDeadline.objects.filter(task_id=instance.pk).exclude(
+        status=instance.status, owner_id=instance.owner_id
+    ).update(status=instance.status, owner_id=instance.owner_id)
+
+
+def connect_signals() -> None:
+    post_save.connect(deadline_follow_task, sender=Task, dispatch_uid="deadline_follow")

@@ -8,6 +8,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from simple_history import register
 from viewflow.workflow.models import Task
+from viewflow.workflow.status import STATUS
 
 from workflow.audit import (
     AuditedHistoricalModel,
@@ -189,13 +190,21 @@ class Membership(models.Model):
         return f"{self.user} @ {self.organisation_role}"
 
 
+# A task is open until it is done or cancelled; working once someone holds it.
+OPEN_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+WORKING_STATUSES = (STATUS.ASSIGNED, STATUS.STARTED)
+
+
 class TaskDeadline(models.Model):
     """Due date of a human workflow task, counted in the office's working days.
 
     viewflow's Task has no due date; this one-to-one row carries it, plus the
-    office and region the task belongs to, so that inbox and queue filters are
-    one indexed join. ``due_date`` is empty while the clock is stopped (the
-    file is with the LKS).
+    office, region and role the task belongs to. It also keeps a copy of the
+    task's ``status`` and ``owner`` (``workflow.deadlines.deadline_follow_task``
+    updates them on every save of a human task), so that every task list and
+    menu count reads one partial index of this table instead of joining the
+    nation's tasks. ``due_date`` is empty while the clock is stopped (the file
+    is with the LKS).
     """
 
     task = models.OneToOneField(
@@ -216,14 +225,41 @@ class TaskDeadline(models.Model):
     budget_days = models.PositiveSmallIntegerField(_("working days allowed"))
     started_on = models.DateField(_("started on"))
     due_date = models.DateField(_("due date"), null=True, blank=True)
+    status = models.CharField(
+        _("task status"), max_length=50, choices=STATUS.choices, default=STATUS.NEW
+    )
+    owner = models.ForeignKey(
+        "workflow.User",
+        verbose_name=_("task owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("task deadline")
         verbose_name_plural = _("task deadlines")
         indexes = [
-            # Queue and inbox pages filter tasks by office and sort by due date.
+            # The Queue (workflow.inbox.queue_q): an office's unclaimed tasks
+            # for one role, soonest due first, and their count in the menu.
             models.Index(
-                fields=["office", "due_date"], name="workflow_deadline_office"
+                fields=["office", "role", "due_date"],
+                name="workflow_deadline_queue",
+                condition=models.Q(status=STATUS.NEW, owner__isnull=True),
+            ),
+            # Office tasks (workflow.inbox.supervised_q) and the overdue
+            # figures (cases.selectors_overview.overdue_q): an office's open
+            # tasks by due date.
+            models.Index(
+                fields=["office", "due_date"],
+                name="workflow_deadline_open",
+                condition=models.Q(status__in=OPEN_STATUSES),
+            ),
+            # My tasks and Archive (workflow.inbox.inbox_q, archive_q): one
+            # user's tasks by status, soonest due first.
+            models.Index(
+                fields=["owner", "status", "due_date"], name="workflow_deadline_owner"
             ),
         ]
 

@@ -1,7 +1,7 @@
 """The main menu of every page, for the signed-in user (a context processor).
 
 Computed lazily: a page whose template never shows the menu asks nothing, and
-one that does asks two queries (the user's roles and the task counts).
+one that does asks two queries (the user's memberships and the task counts).
 """
 
 from __future__ import annotations
@@ -42,15 +42,17 @@ def _menu(request: HttpRequest) -> list[MenuItem]:
     user: Any = request.user
     if not is_acting_user(user):
         return []
-    held = set(
-        active_memberships()
-        .filter(user=user)
-        .values_list("organisation_role__role", "organisation_role__organisation__kind")
+    memberships = active_memberships().filter(user=user)
+    rows = memberships.values_list(
+        "organisation_role__organisation_id",
+        "organisation_role__role",
+        "organisation_role__organisation__kind",
     )
-    roles = {role for role, _kind in held}
+    pairs = [(organisation, role) for organisation, role, _kind in rows]
+    held = {(role, kind) for _organisation, role, kind in rows}
     items: list[MenuItem] = []
-    if roles & staff_roles():
-        counts = task_counts(user=user)
+    if {role for role, _kind in held} & staff_roles():
+        counts = task_counts(user=user, pairs=pairs)
         items += [
             MenuItem(_("My tasks"), reverse("workflow:inbox"), counts["inbox"]),
             MenuItem(_("Queue"), reverse("workflow:queue"), counts["queue"]),

@@ -17,9 +17,9 @@ from typing import Any
 from django.db import models
 from django.utils.functional import Promise
 from viewflow.workflow.models import Task
-from viewflow.workflow.status import PROCESS, STATUS
+from viewflow.workflow.status import PROCESS
 
-OPEN_STATUSES = (STATUS.NEW, STATUS.ASSIGNED, STATUS.STARTED)
+from workflow.models import OPEN_STATUSES
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -31,6 +31,18 @@ def holds_role(
     return found.exists()
 
 
+def office_roles(*, user: Any) -> list[tuple[int, str]]:
+    """The (organisation id, role) pairs the user's memberships give today."""
+    if not is_acting_user(user):
+        return []
+    pairs = active_memberships().filter(user=user)
+    return list(
+        pairs.values_list(
+            "organisation_role__organisation_id", "organisation_role__role"
+        )
+    )
+
+
 def membership_list_for_user(*, user: User) -> QuerySet[Membership]:
     """The user's active memberships in active organisations, with their regions."""
     return (

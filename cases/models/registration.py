@@ -93,6 +93,16 @@ class Registration(ConcurrentTransitionMixin, AuditedModel):
                 name="cases_registration_rejection_has_ground",
             )
         ]
+        indexes = [
+            # Lists read cases through the user's grants, by id: the case list
+            # (its page keys, count and office choices) and the provincial
+            # overview's open figures read only these columns, index-only.
+            models.Index(
+                fields=["id"],
+                include=["office", "state", "created_at"],
+                name="cases_registration_listed",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.lks} ({self.get_kind_display()}, {self.get_state_display()})"

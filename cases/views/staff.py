@@ -9,7 +9,6 @@ from typing import Any
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path
@@ -30,15 +29,16 @@ from cases.selectors_overview import (
     CaseFilters,
     case_list,
     province_overview,
+    registration_rows,
     supervised_provinces,
 )
 from workflow.models import Organisation
+from workflow.pagination import page_of_keys
 from workflow.permissions import has_object_permission
 from workflow.registry import staff_tasks_open
 
 OPERATE = "cases.operate_lks"
 
-PAGE_SIZE = 25
 PERIODS = [
     (30, _("the last 30 days")),
     (90, _("the last 90 days")),
@@ -121,7 +121,7 @@ def case_list_view(request: HttpRequest) -> HttpResponse:
     cases = case_list(user=user, filters=form.filters(), today=timezone.localdate())
     if form.is_bound and not form.is_valid():
         cases = cases.none()
-    page = Paginator(cases, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of_keys(cases, request.GET.get("page"), rows=registration_rows)
     context = {"page": page, "filters": form}
     return render(request, "cases/staff/case_list.html", context)
 

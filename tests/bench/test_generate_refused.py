@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
-from bench.generate import Refused, nation_generate
+from bench.nation import Refused, nation_generate
 
 
 @pytest.mark.skipif(connection.vendor == "postgresql", reason="the SQLite refusal")

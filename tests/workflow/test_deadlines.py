@@ -15,12 +15,18 @@ from cases.services.registration import (
     registration_decide,
     registration_receive,
     registration_submit,
+    registration_withdraw,
 )
-from tests.conftest import World
+from tests.conftest import World, _member
 from tests.factories import upload_required_documents
 from workflow.calendar import add_working_days, count_working_days
-from workflow.models import TaskDeadline
-from workflow.nodes import human_task_claim, human_task_complete
+from workflow.models import Role, TaskDeadline
+from workflow.nodes import (
+    human_task_claim,
+    human_task_complete,
+    human_task_reassign,
+    human_task_release,
+)
 from workflow.registry import open_task
 
 
@@ -82,3 +88,42 @@ def test_the_clock_stops_while_the_file_is_with_the_lks(
     deadline = TaskDeadline.objects.get(task=second)
     assert deadline.budget_days == 14 - spent
     assert deadline.due_date == add_working_days(deadline.started_on, 14 - spent)
+
+
+def _copy_matches(task: Task) -> tuple[str, int | None]:
+    """The deadline's copy of status and owner, after checking it is true."""
+    task = Task.objects.get(pk=task.pk)
+    deadline = TaskDeadline.objects.get(task=task)
+    assert (deadline.status, deadline.owner_id) == (task.status, task.owner_id)
+    return deadline.status, deadline.owner_id
+
+
+def test_the_deadline_copy_follows_its_task_through_every_move(
+    world: World, registration: Registration
+) -> None:
+    """Lists and menu counts read the deadline's copy of status and owner."""
+    verifier = world.verifier_bogor
+    other = _member(world.root, world.dinsos_bogor, Role.VERIFIER, "verifier_b2")
+    supervisor = _member(world.root, world.dinsos_bogor, Role.SUPERVISOR, "spv_b")
+    upload_required_documents(registration=registration, actor=world.operator_bogor)
+    case = registration_submit(actor=world.operator_bogor, registration=registration)
+    task = open_task(record=case, step="verify")
+    assert task is not None
+    assert _copy_matches(task) == ("NEW", None)
+
+    human_task_claim(actor=verifier, task=task)
+    assert _copy_matches(task) == ("ASSIGNED", verifier.pk)
+    human_task_release(actor=verifier, task=Task.objects.get(pk=task.pk))
+    assert _copy_matches(task) == ("NEW", None)
+    human_task_claim(actor=verifier, task=Task.objects.get(pk=task.pk))
+    human_task_reassign(
+        actor=supervisor, task=Task.objects.get(pk=task.pk), owner=other
+    )
+    assert _copy_matches(task) == ("ASSIGNED", other.pk)
+
+    registration_withdraw(
+        actor=world.operator_bogor,
+        registration=Registration.objects.get(pk=case.pk),
+        reason="Ditarik.",
+    )
+    assert _copy_matches(task) == ("CANCELED", other.pk)

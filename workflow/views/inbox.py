@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_safe
 
-from workflow.inbox import TaskFilterForm, task_list
+from workflow.inbox import TaskFilterForm, task_list, task_rows
 from workflow.nodes import is_office_staff
+from workflow.pagination import page_of_keys
 
-PAGE_SIZE = 25
 TITLES = {
     "inbox": _("My tasks"),
     "queue": _("Queue"),
@@ -34,7 +33,7 @@ def task_list_page(request: HttpRequest, which: str) -> HttpResponse:
     filters = TaskFilterForm(request.GET or None, tasks=tasks)
     if filters.is_bound:
         tasks = filters.apply(tasks, today=today, archive=which == "archive")
-    page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of_keys(tasks, request.GET.get("page"), rows=task_rows)
     context = {
         "which": which,
         "title": TITLES[which],
