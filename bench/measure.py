@@ -211,14 +211,21 @@ def machine_describe() -> str:
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     settings = {}
     with connection.cursor() as cursor:
-        for name in ("server_version", "shared_buffers", "fsync", "jit"):
+        for name in (
+            "server_version",
+            "shared_buffers",
+            "fsync",
+            "synchronous_commit",
+            "jit",
+        ):
             cursor.execute(f"SHOW {name}")
             settings[name] = cursor.fetchone()[0]
     return (
         f"{cpu}, {os.cpu_count()} CPUs, {memory:.0f} GiB RAM, "
         f"{platform.system()} {platform.release()}; PostgreSQL "
         f"{settings['server_version']} on the same machine (shared_buffers "
-        f"{settings['shared_buffers']}, fsync {settings['fsync']}, jit "
+        f"{settings['shared_buffers']}, fsync {settings['fsync']}, synchronous_commit "
+        f"{settings['synchronous_commit']}, jit "
         f"{settings['jit']} for the app); Python {platform.python_version()}, "
         f"Django {django.get_version()}"
     )

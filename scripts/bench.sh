@@ -12,8 +12,11 @@ WORK="$(mktemp -d /tmp/pilar-bench.XXXXXX)"
 . scripts/throwaway-pg.sh
 cleanup() { pg_stop; rm -rf "$WORK"; }
 trap cleanup EXIT
-# Room for the bulk load's WAL.
-pg_start -c max_wal_size=8GB -c shared_buffers=256MB || exit 1
+# Room for the bulk load's WAL; and, unlike the test cluster, durability on
+# as in production (fsync, synchronous commit, full page writes), so that a
+# transition and its bare writes each pay a real commit.
+pg_start -c max_wal_size=8GB -c shared_buffers=256MB \
+  -c fsync=on -c synchronous_commit=on -c full_page_writes=on || exit 1
 
 export DJANGO_SETTINGS_MODULE=config.settings
 export DATABASE_URL="postgres://postgres@127.0.0.1:$PG_PORT/pilar_bench"
