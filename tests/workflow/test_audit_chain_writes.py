@@ -70,7 +70,7 @@ def test_an_audited_save_is_the_update_and_three_statements(world: World) -> Non
     assert row["entry_hash"] == entry_hash(Lks.history.model, row)
 
 
-def test_a_transition_writes_its_audit_trail_in_four_statements(
+def test_a_transition_writes_its_audit_trail_in_two_or_three_statements(
     world: World, registration: Registration
 ) -> None:
     with CaptureQueriesContext(connection) as captured:
@@ -78,15 +78,19 @@ def test_a_transition_writes_its_audit_trail_in_four_statements(
             actor=world.operator_bogor, record=registration, transition="submit"
         )
 
+    # The previous hash is the record's audit_head, read with its row lock.
+    head_moves = (
+        ["WITH moved AS"]  # the head upsert, then its audit_head UPDATE
+        if connection.vendor == "postgresql"
+        else ['INSERT INTO "workflow_audithead"', 'UPDATE "cases_registration" SET']
+    )
     assert _audit_statements(captured) == [
-        'SELECT "workflow_audithead"."head" AS',
         'INSERT INTO "cases_historicalregistration"',
-        'INSERT INTO "workflow_audithead"',
-        'UPDATE "cases_registration" SET',  # its audit_head
+        *head_moves,
     ]
     sql = [q["sql"] for q in captured.captured_queries]
-    head_read = next(i for i, s in enumerate(sql) if "workflow_audithead" in s)
-    assert not any("SAVEPOINT" in s for s in sql[head_read:-1])
+    history_insert = next(i for i, s in enumerate(sql) if "historical" in s)
+    assert not any("SAVEPOINT" in s for s in sql[history_insert:-1])
     newest = record.history.order_by("-history_id").values().first()
     assert newest is not None
     assert record.audit_head == newest["entry_hash"]
@@ -191,6 +195,40 @@ def test_a_head_moved_on_meanwhile_refuses_the_write(
 
     assert AuditHead.objects.get(pk=head.pk).head == head.head
     monkeypatch.undo()
+    assert verify_all() == []
+
+
+def test_a_record_read_before_its_head_moved_cannot_fork_the_chain(
+    world: World, registration: Registration
+) -> None:
+    # Two copies of one case in memory; the first one's write moves the head,
+    # the second still carries the old one in its audit_head.
+    first = Registration.objects.get(pk=registration.pk)
+    stale = Registration.objects.get(pk=registration.pk)
+    first.receipt_number = "R-1"
+    audited_save(
+        record=first,
+        actor=world.operator_bogor,
+        action="registration_update",
+        fields=["receipt_number"],
+    )
+    label = Registration.history.model._meta.label
+    head = AuditHead.objects.get(history_model=label, record_id=str(registration.pk))
+    rows = registration.history.count()
+
+    stale.receipt_number = "R-2"
+    with transaction.atomic(), pytest.raises(StaleRecord):
+        audited_save(
+            record=stale,
+            actor=world.operator_bogor,
+            action="registration_update",
+            fields=["receipt_number"],
+        )
+
+    assert AuditHead.objects.get(pk=head.pk).head == head.head == first.audit_head
+    assert registration.history.count() == rows
+    fresh = Registration.objects.get(pk=registration.pk)
+    assert (fresh.receipt_number, fresh.audit_head) == ("R-1", head.head)
     assert verify_all() == []
 
 

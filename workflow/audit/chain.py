@@ -4,7 +4,10 @@ record's head moves on in one statement.
 An audited write costs, besides the record's own statement: the head read
 (locked), the history INSERT carrying ``prev_hash`` and ``entry_hash``, the
 head upsert, and for an ``AuditedModel`` record that is not being deleted,
-the UPDATE of its ``audit_head``.
+the UPDATE of its ``audit_head``. An ``AuditedModel`` record that already has
+a head carries it in ``audit_head``: no head read then, and the upsert, which
+moves the head only from that value, refuses a record read before the head
+moved on (StaleRecord).
 """
 
 from __future__ import annotations
@@ -43,6 +46,8 @@ _HEAD_MOVE = (
     "WHERE {table}.head = %s"
 )
 
+_AUDIT_HEAD_STORE = "UPDATE {table} SET {column} = %s WHERE {pk} = %s"
+
 
 def _head_model() -> type[models.Model]:
     return apps.get_model("workflow", "AuditHead")
@@ -62,9 +67,20 @@ def _on_pre_create(
         history_instance.transition = record.name
         history_instance.source_state = record.source
         history_instance.target_state = record.target
-    history_instance.prev_hash = _head_locked(sender._meta.label, str(instance.pk))
+    history_instance.prev_hash = _head_carried(instance) or _head_locked(
+        sender._meta.label, str(instance.pk)
+    )
     vendor = connections[using or router.db_for_write(sender)].vendor
     history_instance.entry_hash = row_hash(history_instance, vendor=vendor)
+
+
+def _head_carried(instance: models.Model) -> str:
+    """The head an ``AuditedModel`` record carries ("" if none or no chain yet).
+
+    Trusted without a read: the head upsert moves only from this value, so an
+    instance read before its head moved on cannot fork the chain.
+    """
+    return instance.audit_head if isinstance(instance, AuditedModel) else GENESIS
 
 
 def _head_locked(history_label: str, record_id: str) -> str:
@@ -91,33 +107,69 @@ def _on_post_create(
 ) -> None:
     if not issubclass(sender, AuditedHistoricalModel):
         return
-    digest: str = history_instance.entry_hash
+    follows = (
+        instance
+        if isinstance(instance, AuditedModel) and history_instance.history_type != "-"
+        else None
+    )
     _head_move(
         sender._meta.label,
         str(instance.pk),
         previous=history_instance.prev_hash,
-        head=digest,
+        head=history_instance.entry_hash,
+        record=follows,
     )
-    if isinstance(instance, AuditedModel) and history_instance.history_type != "-":
-        type(instance)._base_manager.filter(pk=instance.pk).update(audit_head=digest)
-        instance.audit_head = digest
 
 
-def _head_move(history_label: str, record_id: str, *, previous: str, head: str) -> None:
-    """Insert or move the record's head in one statement, only from ``previous``.
+def _head_move(
+    history_label: str,
+    record_id: str,
+    *,
+    previous: str,
+    head: str,
+    record: AuditedModel | None,
+) -> None:
+    """Insert or move the record's head, only from ``previous``; ``record``,
+    if given, keeps a copy in its ``audit_head`` (on PostgreSQL in the same
+    statement).
 
     A head that moved on meanwhile (two first rows of one record written at
-    once) refuses the second writer: its transaction rolls back.
+    once, or a record read before its head moved) refuses the writer: its
+    transaction rolls back.
     """
     model = _head_model()
     connection = connections[router.db_for_write(model)]
     sql = _HEAD_MOVE.format(table=connection.ops.quote_name(model._meta.db_table))
-    seal = head_seal(history_label, record_id, head)
+    params = [history_label, record_id, head, head_seal(history_label, record_id, head)]
+    params.append(previous)
+    if record is not None and connection.vendor == "postgresql":
+        sql = f"WITH moved AS ({sql} RETURNING 1) {_audit_head_sql(record)}"
+        sql += " AND EXISTS (SELECT 1 FROM moved)"
+        params += _audit_head_params(record, head)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [history_label, record_id, head, seal, previous])
-        moved = cursor.rowcount
-    if moved != 1:
-        raise StaleRecord()
+        cursor.execute(sql, params)
+        if cursor.rowcount != 1:
+            raise StaleRecord()
+        if record is not None and connection.vendor != "postgresql":
+            cursor.execute(_audit_head_sql(record), _audit_head_params(record, head))
+    if record is not None:
+        record.audit_head = head
+
+
+def _audit_head_sql(record: AuditedModel) -> str:
+    """The UPDATE of the record's ``audit_head``, by its key."""
+    model = type(record)
+    quote = connections[router.db_for_write(model)].ops.quote_name
+    return _AUDIT_HEAD_STORE.format(
+        table=quote(model._meta.db_table),
+        column=quote(str(model._meta.get_field("audit_head").column)),
+        pk=quote(str(model._meta.pk.column)),
+    )
+
+
+def _audit_head_params(record: AuditedModel, head: str) -> list[Any]:
+    connection = connections[router.db_for_write(type(record))]
+    return [head, type(record)._meta.pk.get_db_prep_value(record.pk, connection)]
 
 
 def connect_signals() -> None:

@@ -3,14 +3,20 @@ check that none is left outside the chain."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
 from django.core import checks
 from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalChanges, HistoricalRecords
+from simple_history.signals import (
+    post_create_historical_record,
+    pre_create_historical_record,
+)
 
 
 class AuditImmutableError(Exception):
@@ -70,7 +76,53 @@ class AuditedHistoricalRecords(HistoricalRecords):
         # commit it), so a record is never saved without its history row, nor
         # a row without its head. Outside one, a transaction of its own.
         with transaction.atomic(using=using, savepoint=False):
-            super().create_historical_record(instance, history_type, using=using)
+            self._history_write(instance, history_type, using=using)
+
+    def _history_write(
+        self, instance: models.Model, history_type: str, using: str | None
+    ) -> None:
+        """simple-history 3.13's ``create_historical_record``: the same signals
+        around the same INSERT, without building a history manager per write
+        (re-read theirs when the pinned version moves)."""
+        using = using if self.use_base_model_db else None
+        history_model = _history_model(type(instance), self.manager_name)
+        history_date = getattr(instance, "_history_date", timezone.now())
+        history_user = self.get_history_user(instance)
+        reason = self.get_change_reason_for_object(instance, history_type, using)
+        attrs = {
+            f.attname: getattr(instance, f.attname)
+            for f in self.fields_included(instance)
+        }
+        if getattr(history_model, "history_relation", None) is not None:
+            attrs["history_relation"] = instance
+        history_instance = history_model(
+            history_date=history_date,
+            history_type=history_type,
+            history_user=history_user,
+            history_change_reason=reason,
+            **attrs,
+        )
+        signal = {
+            "sender": history_model,
+            "instance": instance,
+            "history_instance": history_instance,
+            "history_date": history_date,
+            "history_user": history_user,
+            "history_change_reason": reason,
+            "using": using,
+        }
+        pre_create_historical_record.send(**signal)
+        history_instance.save(using=using)
+        self.create_historical_record_m2ms(history_instance, instance)
+        post_create_historical_record.send(**signal)
+
+
+@functools.cache
+def _history_model(model: type[models.Model], manager_name: str) -> type[models.Model]:
+    """The history table of ``model`` (its descriptor builds a manager class
+    on every access: once per model here)."""
+    history: type[models.Model] = getattr(model, manager_name).model
+    return history
 
 
 def audited_history(**options: Any) -> HistoricalRecords:
