@@ -4,7 +4,8 @@ The command runs as ``manage.py verify_audit`` runs it (its progress lines go
 to ``progress``). The floor is what any verification of the same rows costs
 at least: the same rows read the same way (``workflow.audit.verify.
 history_rows``: same query, same server-side cursor and chunk size, in the
-same read-only snapshot), and one HMAC-SHA256 per row over the bytes of the
+same read-only snapshot; on PostgreSQL datetimes arrive as text, already in
+their canonical form), and one HMAC-SHA256 per row over the bytes of the
 row's ``repr()``; no canonical form per column, no JSON, no chain walk, no
 heads. ``verify_audit_rows_per_s / verify_audit_floor_rows_per_s`` is how
 close the command comes to it.

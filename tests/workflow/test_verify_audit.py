@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
 from io import StringIO
 from pathlib import Path
 from types import SimpleNamespace
@@ -29,8 +31,10 @@ from workflow import audit
 from workflow.audit import (
     AuditImmutableError,
     audited_history_models,
+    entry_hash,
     unaudited_history_models,
 )
+from workflow.audit.verify import history_rows
 from workflow.management.commands import verify_audit
 from workflow.models import Membership, Role
 from workflow.nodes import human_task_claim, human_task_release
@@ -359,3 +363,64 @@ def test_an_unchained_history_table_fails_verification_and_the_checks(
     assert "tests.HistoricalScratch: history table is not chained" in map(
         str, audit.verify_all()
     )
+
+
+# --- the verifier's own reading of rows hashes as entry_hash does ------------
+
+JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")
+KEYS = ["k", "kunci-audit-é🔑", "x" * 64, "y" * 65, "z" * 200]  # around a block
+MOMENTS = [
+    dt.datetime(2024, 7, 1, 8, 30, 15, tzinfo=dt.UTC),  # no microseconds
+    dt.datetime(2024, 7, 1, 8, 30, 15, 1, tzinfo=dt.UTC),
+    dt.datetime(2024, 7, 1, 8, 30, 15, 500000, tzinfo=dt.UTC),
+    dt.datetime(2024, 1, 1, 6, 59, 59, 999999, tzinfo=JAKARTA),  # the day before
+    dt.datetime(2024, 1, 1, 7, tzinfo=JAKARTA),  # midnight UTC
+    dt.datetime(5, 3, 1, 10, 0, 0, 1, tzinfo=dt.UTC),  # a year of one digit
+    dt.datetime(9999, 12, 31, 23, 59, 59, 999999, tzinfo=dt.UTC),
+]
+
+
+def _hashes_as_verified(history_model: type[Any]) -> list[tuple[str, str]]:
+    """Each row's hash as the verifier computes it from the row as it reads
+    it, beside ``entry_hash`` of the same row read by ``values()``."""
+    rows = {r["history_id"]: r for r in history_model._default_manager.values()}
+    hasher, read = history_rows(history_model)
+    return [(hasher(row), entry_hash(history_model, rows[row[-2]])) for row in read]
+
+
+def test_the_verifier_hashes_every_row_as_entry_hash_does(
+    every_history: None, settings: Any
+) -> None:
+    for key in [settings.AUDIT_HASH_KEY, *KEYS]:
+        settings.AUDIT_HASH_KEY = key
+        for history_model in audited_history_models():
+            hashes = _hashes_as_verified(history_model)
+            assert len(hashes) >= MIN_ROWS
+            assert all(fast == general for fast, general in hashes), (key, hashes)
+
+
+def test_the_verifier_reads_every_datetime_as_entry_hash_does(
+    every_history: None,
+) -> None:
+    for moment in MOMENTS:
+        for history_model in audited_history_models():
+            # behind the app's back: the stored hashes no longer match
+            _sql(
+                f"UPDATE {history_model._meta.db_table} SET history_date = %s",
+                [moment],
+            )
+            hashes = _hashes_as_verified(history_model)
+            assert hashes
+            assert all(fast == general for fast, general in hashes), (moment, hashes)
+
+
+def test_it_catches_a_datetime_moved_by_one_microsecond(audited: Registration) -> None:
+    history_id = _history_ids(audited)[1]
+    row = audited.history.get(history_id=history_id)
+    ok, output = _tampered(
+        f"UPDATE {TABLE} SET history_date = %s WHERE history_id = %s",
+        [row.history_date + dt.timedelta(microseconds=1), history_id],
+    )
+    assert not ok
+    named = f"cases.Registration #{audited.pk}"
+    assert f"{named}: row altered (history row {history_id})" in output

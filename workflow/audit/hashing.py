@@ -13,6 +13,7 @@ JSON as it comes back out of its column.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import hmac
 import json
 import uuid
@@ -208,15 +209,81 @@ class _Remembered:
             return _key_sorted(canonical(self._field, value))
 
 
+class UtcIsoformat(models.Func):
+    """A timestamptz column as ``_utc_isoformat`` writes its value, computed
+    by PostgreSQL: UTC, ``T`` between date and time, the microseconds only
+    when there are any (as ``datetime.isoformat``), ``+00:00``."""
+
+    template = (
+        "to_char(%(expressions)s AT TIME ZONE 'UTC', "
+        "CASE WHEN date_trunc('second', %(expressions)s) = %(expressions)s "
+        'THEN \'YYYY-MM-DD"T"HH24:MI:SS"+00:00"\' '
+        'ELSE \'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"\' END)'
+    )
+    output_field = models.CharField()
+
+
+def _sorted_encoder() -> Callable[[Mapping[str, Any]], str]:
+    """``_SORTED_ENCODER.encode``, with json's C encoder made once instead of
+    for every message: the very call ``encode`` makes, with its arguments."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return _SORTED_ENCODER.encode
+    e = _SORTED_ENCODER
+    encoder = make(
+        None,  # check_circular=False
+        e.default,
+        json.encoder.encode_basestring,  # ensure_ascii=False
+        None,  # indent
+        e.key_separator,
+        e.item_separator,
+        e.sort_keys,
+        e.skipkeys,
+        e.allow_nan,
+    )
+
+    def encode(payload: Mapping[str, Any]) -> str:
+        return "".join(encoder(payload, 0))
+
+    return encode
+
+
+class _Sha256Mac:
+    """``hmac.digest(key, message, "sha256").hex()`` with the key's work done
+    once: each message starts from copies of the two SHA-256 states after the
+    padded key (RFC 2104), instead of hashing the key again."""
+
+    _BLOCK = 64  # SHA-256's block size
+
+    def __init__(self, key: bytes) -> None:
+        if len(key) > self._BLOCK:
+            key = hashlib.sha256(key).digest()
+        key = key.ljust(self._BLOCK, b"\0")
+        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
+        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
+
+    def __call__(self, message: bytes) -> str:
+        inner = self._inner.copy()
+        inner.update(message)
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.hexdigest()
+
+
 class RowHasher:
     """``entry_hash`` for many rows of one table read back as tuples.
 
     ``columns`` are the hashed columns, in key order, in the order the tuples
-    must give them; ``__call__`` takes a list starting with those values
-    (extra values after them are ignored) and converts it in place.
+    must give them; ``select`` what to select for each (a column's name, or
+    an expression giving its canonical form). ``__call__`` takes a sequence
+    starting with those values (extra values after them are ignored).
+    ``iso_in_database``: the database writes datetimes in their canonical
+    form (``UtcIsoformat``; PostgreSQL, aware datetimes only).
     """
 
-    def __init__(self, history_model: type[models.Model]) -> None:
+    def __init__(
+        self, history_model: type[models.Model], *, iso_in_database: bool = False
+    ) -> None:
         fields = sorted(
             (
                 f
@@ -225,19 +292,28 @@ class RowHasher:
             ),
             key=lambda f: f.attname,
         )
+        in_sql = {
+            f.attname
+            for f in fields
+            if iso_in_database and isinstance(f, models.DateTimeField)
+        }
         self.columns: Sequence[str] = [f.attname for f in fields]
-        self._forms = [
-            (index, form)
-            for index, field in enumerate(fields)
-            if (form := _read_back_form(field)) is not None
+        self.select: Sequence[str | models.Func] = [
+            UtcIsoformat(name) if name in in_sql else name for name in self.columns
         ]
-        self._key = _key()
+        self._forms = [
+            (field.attname, form)
+            for field in fields
+            if field.attname not in in_sql
+            and (form := _read_back_form(field)) is not None
+        ]
+        self._encode = _sorted_encoder()
+        self._mac = _Sha256Mac(_key())
 
-    def __call__(self, values: list[Any]) -> str:
-        for index, form in self._forms:
-            value = values[index]
-            if value is not None:
-                values[index] = form(value)
+    def __call__(self, values: Sequence[Any]) -> str:
         payload = dict(zip(self.columns, values, strict=False))  # in key order
-        message = _SORTED_ENCODER.encode(payload).encode()
-        return hmac.digest(self._key, message, "sha256").hex()
+        for name, form in self._forms:
+            value = payload[name]
+            if value is not None:
+                payload[name] = form(value)
+        return self._mac(self._encode(payload).encode())

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from django.apps import apps
+from django.conf import settings
 from django.db import connection, models, transaction
 
 from workflow.audit.hashing import GENESIS, RowHasher, head_seal
@@ -98,11 +99,13 @@ def history_rows(
 ) -> tuple[RowHasher, Iterator[tuple[Any, ...]]]:
     """Every row of a history table, records in key order, each record's rows
     oldest first: tuples of the hashed columns (``RowHasher.columns``), then
-    ``history_id`` and ``entry_hash``."""
-    hasher = RowHasher(history_model)
+    ``history_id`` and ``entry_hash``. On PostgreSQL, datetimes come as the
+    text they are hashed as (``UtcIsoformat``), not to be parsed here."""
+    iso_in_database = connection.vendor == "postgresql" and settings.USE_TZ
+    hasher = RowHasher(history_model, iso_in_database=iso_in_database)
     rows = history_model._default_manager.order_by(
         _record_pk_name(history_model), "history_id"
-    ).values_list(*hasher.columns, "history_id", "entry_hash")
+    ).values_list(*hasher.select, "history_id", "entry_hash")
     return hasher, rows.iterator(chunk_size=ROWS_CHUNK)
 
 
@@ -113,19 +116,18 @@ def _chains(history_model: type[models.Model]) -> Iterator[_Chain]:
     prev_at = hasher.columns.index("prev_hash")
     chain = _Chain(record_id=object())  # a key no row has
     for row in rows:
-        values = list(row)
-        record_id, history_id, stored = values[key_at], values[-2], values[-1]
+        record_id, stored = row[key_at], row[-1]
         if record_id != chain.record_id:
             if chain.rows:
                 yield chain
             chain = _Chain(record_id)
-        if values[prev_at] != chain.head:
+        if row[prev_at] != chain.head:
             chain.problems.append(
-                AuditProblem(label, record_id, history_id, "chain broken")
+                AuditProblem(label, record_id, row[-2], "chain broken")
             )
-        if hasher(values) != stored:
+        if hasher(row) != stored:
             chain.problems.append(
-                AuditProblem(label, record_id, history_id, "row altered")
+                AuditProblem(label, record_id, row[-2], "row altered")
             )
         chain.head = stored
         chain.rows += 1
