@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class AccreditationConfig(AppConfig):
     name = "accreditation"
     verbose_name = _("Accreditation")
+
+    def ready(self) -> None:
+        from accreditation import timeline
+
+        timeline.register_actions()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from decimal import Decimal
 from io import StringIO
 from pathlib import Path
 from types import SimpleNamespace
@@ -18,6 +19,18 @@ from django.db.models import Count
 from simple_history.models import HistoricalChanges
 from viewflow.workflow.models import Task
 
+from accreditation.services.instruments import (
+    component_create,
+    component_update,
+    indicator_create,
+    indicator_level_set,
+    indicator_update,
+    instrument_create,
+    instrument_update,
+    instrument_version_publish,
+    instrument_version_update,
+    threshold_set,
+)
 from cases.models import BoardMember, Registration
 from cases.services.portal import (
     board_member_add,
@@ -27,6 +40,7 @@ from cases.services.portal import (
 )
 from cases.services.registration import registration_sign
 from tests.conftest import World
+from tests.factories import OrganisationFactory, UserFactory
 from workflow import audit
 from workflow.audit import (
     AuditImmutableError,
@@ -36,7 +50,7 @@ from workflow.audit import (
 )
 from workflow.audit.verify import history_rows
 from workflow.management.commands import verify_audit
-from workflow.models import Membership, Role
+from workflow.models import Membership, Organisation, Role
 from workflow.nodes import human_task_claim, human_task_release
 from workflow.registry import open_task, process_start
 from workflow.services import membership_deactivate, membership_grant, transition_run
@@ -229,6 +243,75 @@ def every_history(
         transition="reinstate",
         reason="Ditindaklanjuti",
     )
+    _instrument_history(world)
+
+
+def _instrument_history(world: World) -> None:
+    """An instrument drafted and published: three rows in each of its tables."""
+    body = OrganisationFactory.create(
+        name="Badan Akreditasi LKS", kind=Organisation.Kind.BALKS
+    )
+    admin = UserFactory.create(username="admin_balks")
+    membership_grant(
+        actor=world.root, user=admin, organisation=body, role=Role.ADMINISTRATOR
+    )
+    version = instrument_create(actor=admin, code="uji", name="Uji")
+    for name in ("Uji 2", "Uji 3"):
+        instrument_update(actor=admin, instrument=version.instrument, name=name)
+    component = component_create(
+        actor=admin, version=version, code="k", name="K", weight=Decimal(90), position=1
+    )
+    for weight in (95, 100):
+        component_update(
+            actor=admin,
+            component=component,
+            name="K",
+            weight=Decimal(weight),
+            position=1,
+        )
+    indicator = indicator_create(
+        actor=admin,
+        component=component,
+        code="k-1",
+        text="I",
+        position=1,
+        guidance=["1", "2", "3", "4"],
+    )
+    for text in ("I 2", "I 3"):
+        indicator_update(actor=admin, indicator=indicator, text=text, position=1)
+    for guidance in ("1 bis", "1 ter"):
+        indicator_level_set(
+            actor=admin, indicator=indicator, score=1, guidance=guidance
+        )
+    for minimum in (80, 85, 86):
+        threshold_set(
+            actor=admin,
+            version=version,
+            grade="A",
+            label="Sangat Baik",
+            minimum=Decimal(minimum),
+            validity_years=5,
+        )
+    threshold_set(
+        actor=admin,
+        version=version,
+        grade="B",
+        label="Baik",
+        minimum=Decimal(71),
+        validity_years=3,
+    )
+    threshold_set(
+        actor=admin,
+        version=version,
+        grade="C",
+        label="Cukup",
+        minimum=Decimal(56),
+        validity_years=2,
+    )
+    instrument_version_update(
+        actor=admin, version=version, total_gap=Decimal(10), indicator_gap=1
+    )
+    instrument_version_publish(actor=admin, version=version)
 
 
 HISTORY_TABLES = [model._meta.label for model in audited_history_models()]
