@@ -17,7 +17,7 @@ come with their deadline, region, owner and the registered record columns
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Sequence
 from typing import Any, TypedDict
 
 from django import forms
@@ -50,7 +50,7 @@ from workflow.selectors import office_roles
 
 LISTS = ("inbox", "queue", "archive", "supervised")
 FINISHED = (STATUS.DONE, STATUS.CANCELED)
-OfficeRoles = Iterable[tuple[int, str]]
+OfficeRoles = Sequence[tuple[int, str]]
 
 
 class TaskCounts(TypedDict):

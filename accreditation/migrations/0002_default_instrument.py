@@ -106,6 +106,13 @@ HISTORY = (
 )
 
 
+def _loaded_at() -> Any:
+    """Now, in whole seconds: these rows are hashed, and a JSON round trip
+    (Django's serializer keeps milliseconds only; the test runner's serialized
+    rollback is one) must give back exactly the values that were hashed."""
+    return timezone.now().replace(microsecond=0)
+
+
 def _history(apps: StateApps, record: Any) -> None:
     """The record's first history row, chained below by chain_seal."""
     model = apps.get_model("accreditation", f"Historical{type(record).__name__}")
@@ -116,7 +123,7 @@ def _history(apps: StateApps, record: Any) -> None:
     }
     model.objects.create(
         **values,
-        history_date=timezone.now(),
+        history_date=_loaded_at(),
         history_type="+",
         history_change_reason="",
         transition=ACTION,
@@ -124,7 +131,18 @@ def _history(apps: StateApps, record: Any) -> None:
 
 
 def _create(apps: StateApps, model: str, **values: Any) -> Any:
-    record = apps.get_model("accreditation", model).objects.create(**values)
+    manager = apps.get_model("accreditation", model).objects
+    record = manager.create(**values)
+    # auto_now_add stamps microseconds: whole seconds too (see _loaded_at).
+    stamps = {
+        f.attname: getattr(record, f.attname).replace(microsecond=0)
+        for f in record._meta.concrete_fields
+        if f.get_internal_type() == "DateTimeField" and getattr(record, f.attname)
+    }
+    if stamps:
+        manager.filter(pk=record.pk).update(**stamps)
+        for name, value in stamps.items():
+            setattr(record, name, value)
     _history(apps, record)
     return record
 
@@ -139,7 +157,7 @@ def load(apps: StateApps, schema_editor: Any) -> None:
         instrument=instrument,
         number=1,
         state="published",
-        published_at=timezone.now(),
+        published_at=_loaded_at(),
     )
     for order, (code, name, weight, indicators) in enumerate(STANDARDS, start=1):
         component = _create(

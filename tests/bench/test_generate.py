@@ -79,6 +79,14 @@ def test_counts_follow_the_scale(nation: Report) -> None:
     assert 0.02 * tasks < open_tasks < 0.08 * tasks
     human = Task.objects.filter(flow_task_type="HUMAN").count()
     assert rows["workflow_taskdeadline"] == human
+    # Each deadline's copy of its task's status and owner is true.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM workflow_taskdeadline d"
+            " JOIN viewflow_task t ON t.id = d.task_id"
+            " WHERE d.status <> t.status OR d.owner_id IS DISTINCT FROM t.owner_id"
+        )
+        assert cursor.fetchone() == (0,)
     histories = [n for table, n in rows.items() if "_historical" in table]
     assert sum(histories) > 15 * CASES
     issued = Registration.objects.filter(state="certificate_issued").count()
