@@ -26,10 +26,10 @@ from fractions import Fraction
 
 from django.utils.translation import gettext as _
 
-from accreditation.specs import ComponentSpec, GradeSpec
+from accreditation.specs import SCORES, ComponentSpec, GradeSpec
 from workflow.exceptions import InvalidInput
 
-SCALE_MIN, SCALE_MAX = 1, 4
+SCALE_MIN, SCALE_MAX = SCORES[0], SCORES[-1]
 CENT = Decimal("0.01")
 
 

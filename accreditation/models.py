@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from accreditation.specs import SCORES as SCALE
 from workflow.audit import AuditedModel, audited_history
 
 MANAGE_INSTRUMENT = "accreditation.manage_instrument"
@@ -181,7 +182,7 @@ class Indicator(models.Model):
 class IndicatorLevel(models.Model):
     """The guidance for one score (1 to 4) of an indicator."""
 
-    SCORES = (1, 2, 3, 4)
+    SCORES = SCALE
 
     indicator = models.ForeignKey(
         Indicator,
@@ -203,7 +204,7 @@ class IndicatorLevel(models.Model):
                 name="accreditation_indicatorlevel_unique_score",
             ),
             models.CheckConstraint(
-                condition=models.Q(score__gte=1, score__lte=4),
+                condition=models.Q(score__gte=SCALE[0], score__lte=SCALE[-1]),
                 name="accreditation_indicatorlevel_score_range",
             ),
         ]

@@ -14,20 +14,14 @@ from accreditation.models import (
 )
 from accreditation.specs import ComponentSpec, GradeSpec, GradingSpec
 from workflow.models import Organisation, Role
-from workflow.permissions import is_acting_user
-from workflow.selectors import active_memberships
+from workflow.selectors import holds_role
 
 
 def instrument_administrator(user: Any) -> bool:
     """True when ``user`` is an administrator of an accreditation body (BALKS)."""
-    if not is_acting_user(user):
-        return False
-    memberships = active_memberships().filter(
-        user=user,
-        organisation_role__role=Role.ADMINISTRATOR,
-        organisation_role__organisation__kind=Organisation.Kind.BALKS,
+    return holds_role(
+        user, roles=[Role.ADMINISTRATOR], organisation_kind=Organisation.Kind.BALKS
     )
-    return memberships.exists()
 
 
 def instrument_version_components(*, version: InstrumentVersion) -> QuerySet[Component]:

@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+# Every indicator is scored on this scale (DOMAIN.md section 5: 1 not met ...
+# 4 fully met with evidence); levels, constraints and the grade all read it.
+SCORES = (1, 2, 3, 4)
+
 
 @dataclass(frozen=True)
 class ComponentSpec:

@@ -19,15 +19,22 @@ def active_memberships() -> QuerySet[Membership]:
 
 
 def holds_role(
-    user: Any, *, roles: Iterable[str], organisation_id: int | None = None
+    user: Any,
+    *,
+    roles: Iterable[str],
+    organisation_id: int | None = None,
+    organisation_kind: str | None = None,
 ) -> bool:
     """True when an active ``user`` holds one of ``roles`` through a membership
-    that counts (in the given organisation, when one is given)."""
+    that counts (in the given organisation, or in one of the given kind, when
+    one is given)."""
     if not is_acting_user(user):
         return False
     found = active_memberships().filter(user=user, organisation_role__role__in=roles)
     if organisation_id is not None:
         found = found.filter(organisation_role__organisation_id=organisation_id)
+    if organisation_kind is not None:
+        found = found.filter(organisation_role__organisation__kind=organisation_kind)
     return found.exists()
 
 
