@@ -48,7 +48,6 @@ from workflow.permissions import is_acting_user
 from workflow.registry import processes
 from workflow.selectors import office_roles
 
-LISTS = ("inbox", "queue", "archive", "supervised")
 FINISHED = (STATUS.DONE, STATUS.CANCELED)
 OfficeRoles = Sequence[tuple[int, str]]
 
